@@ -1,0 +1,3 @@
+export * from './time/clock';
+export * from './log/logger';
+export * from './errors/delivery-error';
