@@ -1,0 +1,78 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+export type CopyPolicy = 'none' | 'cc' | 'bcc';
+
+/** A shop of a chain; every other row belongs to one shop. */
+@Entity({ name: 'shop' })
+export class Shop {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Column({ name: 'mini_site_url', type: 'text', nullable: true })
+  miniSiteUrl!: string | null;
+
+  @Column({ type: 'char', length: 2 })
+  country!: string;
+
+  @Column({ type: 'text', nullable: true })
+  region!: string | null;
+
+  @Column({ name: 'time_zone', type: 'text' })
+  timeZone!: string;
+
+  @Column({ name: 'sms_sender', type: 'text', nullable: true })
+  smsSender!: string | null;
+
+  @Column({ name: 'sms_header', type: 'text', nullable: true })
+  smsHeader!: string | null;
+
+  @Column({ name: 'sms_signature', type: 'text', nullable: true })
+  smsSignature!: string | null;
+
+  @Column({ name: 'sms_stop_mention', type: 'text', nullable: true })
+  smsStopMention!: string | null;
+
+  @Column({ name: 'sms_transliterate', type: 'boolean' })
+  smsTransliterate!: boolean;
+
+  @Column({ name: 'email_from_address', type: 'text', nullable: true })
+  emailFromAddress!: string | null;
+
+  @Column({ name: 'email_from_name', type: 'text', nullable: true })
+  emailFromName!: string | null;
+
+  @Column({ name: 'smtp_host', type: 'text', nullable: true })
+  smtpHost!: string | null;
+
+  @Column({ name: 'smtp_port', type: 'integer', nullable: true })
+  smtpPort!: number | null;
+
+  @Column({ name: 'smtp_secure', type: 'boolean' })
+  smtpSecure!: boolean;
+
+  @Column({ name: 'smtp_user', type: 'text', nullable: true })
+  smtpUser!: string | null;
+
+  /** AES-GCM ciphertext; never returned by the API. */
+  @Column({ name: 'smtp_password_enc', type: 'text', nullable: true })
+  smtpPasswordEnc!: string | null;
+
+  @Column({ name: 'copy_policy', type: 'text' })
+  copyPolicy!: CopyPolicy;
+
+  @Column({ name: 'copy_address', type: 'text', nullable: true })
+  copyAddress!: string | null;
+
+  /** Always equal to the sum of this shop's credit ledger. */
+  @Column({ name: 'credit_balance', type: 'integer' })
+  creditBalance!: number;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

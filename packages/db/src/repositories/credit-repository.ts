@@ -1,0 +1,103 @@
+import type { EntityManager } from 'typeorm';
+
+/**
+ * All movements of SMS credit. The balance on `shop` and the ledger change
+ * in the same transaction, so the balance always equals the ledger's sum;
+ * a CHECK constraint keeps the balance from going below zero.
+ */
+export const creditRepository = {
+  /** Records a purchase; returns the new balance. */
+  async purchase(
+    manager: EntityManager,
+    shopId: string,
+    amount: number,
+    note: string | null,
+  ): Promise<number> {
+    const rows: { credit_balance: number }[] = await manager.query(
+      `UPDATE shop SET credit_balance = credit_balance + $2, updated_at = now()
+       WHERE id = $1 RETURNING credit_balance`,
+      [shopId, amount],
+    );
+    await insertEntry(manager, shopId, 'purchase', amount, null, note);
+    return rows[0]!.credit_balance;
+  },
+
+  /**
+   * Takes `amount` credits for a message, or nothing when the balance is
+   * short. Must run inside the transaction that marks the message sending.
+   */
+  async debitForMessage(
+    manager: EntityManager,
+    shopId: string,
+    messageId: string,
+    amount: number,
+  ): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `UPDATE shop SET credit_balance = credit_balance - $2
+       WHERE id = $1 AND credit_balance >= $2 RETURNING id`,
+      [shopId, amount],
+    );
+    if (rows.length === 0) return false;
+
+    await insertEntry(manager, shopId, 'debit', -amount, messageId, null);
+    return true;
+  },
+
+  /**
+   * Gives back what a message was debited. The ledger's unique index on
+   * (message, kind) makes a replayed refund a no-op.
+   */
+  async refundMessage(
+    manager: EntityManager,
+    shopId: string,
+    messageId: string,
+  ): Promise<number> {
+    const inserted: { amount: number }[] = await manager.query(
+      `INSERT INTO credit_ledger (shop_id, kind, amount, message_id, note)
+       SELECT shop_id, 'refund', -amount, message_id, 'provider refused'
+       FROM credit_ledger WHERE message_id = $1 AND kind = 'debit'
+       ON CONFLICT (message_id, kind) WHERE message_id IS NOT NULL DO NOTHING
+       RETURNING amount`,
+      [messageId],
+    );
+    const amount = inserted[0]?.amount ?? 0;
+    if (amount === 0) return 0;
+
+    await manager.query(
+      `UPDATE shop SET credit_balance = credit_balance + $2 WHERE id = $1`,
+      [shopId, amount],
+    );
+    return amount;
+  },
+
+  async balance(manager: EntityManager, shopId: string): Promise<number> {
+    const rows: { credit_balance: number }[] = await manager.query(
+      `SELECT credit_balance FROM shop WHERE id = $1`,
+      [shopId],
+    );
+    return rows[0]?.credit_balance ?? 0;
+  },
+
+  async ledgerSum(manager: EntityManager, shopId: string): Promise<number> {
+    const rows: { sum: string | null }[] = await manager.query(
+      `SELECT sum(amount) AS sum FROM credit_ledger WHERE shop_id = $1`,
+      [shopId],
+    );
+    return Number(rows[0]?.sum ?? 0);
+  },
+};
+
+async function insertEntry(
+  manager: EntityManager,
+  shopId: string,
+  kind: string,
+  amount: number,
+  messageId: string | null,
+  note: string | null,
+): Promise<void> {
+  await manager.query(
+    `INSERT INTO credit_ledger (shop_id, kind, amount, message_id, note)
+     VALUES ($1, $2, $3, $4, $5)`,
+    [shopId, kind, amount, messageId, note],
+  );
+}

@@ -1,0 +1,80 @@
+import { RateLimitError, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { silentLogger } from '@optic/domain';
+import type { Logger } from '@optic/domain';
+import { queueName, retryDelayMs } from '@optic/queue';
+import type { MessageJobData, QueueLane, RetryPolicy } from '@optic/queue';
+import { RetryableDeliveryError } from './message-processor';
+import type { MessageProcessor, ProcessOutcome } from './message-processor';
+
+export interface DeliveryWorkerOptions {
+  connection: Redis;
+  prefix: string;
+  channel: 'sms' | 'email';
+  processor: MessageProcessor;
+  retryPolicy: RetryPolicy;
+  /** Jobs in progress at once, per lane. */
+  concurrency: Record<QueueLane, number>;
+  /** Source of jitter; tests seed it. @defaultValue Math.random */
+  random?: () => number;
+  logger?: Logger;
+}
+
+/**
+ * Starts one BullMQ worker per lane of a channel (counter and campaign),
+ * sharing the same processor, so counter sends never wait behind a
+ * campaign's backlog.
+ */
+export function startDeliveryWorkers(options: DeliveryWorkerOptions): Worker[] {
+  const lanes: QueueLane[] = ['counter', 'campaign'];
+  return lanes.map((lane) => startLaneWorker(options, lane));
+}
+
+function startLaneWorker(options: DeliveryWorkerOptions, lane: QueueLane): Worker {
+  const logger = (options.logger ?? silentLogger).child({ queue: queueName(options.channel, lane) });
+  const random = options.random ?? Math.random;
+
+  const worker: Worker<MessageJobData, ProcessOutcome> = new Worker(
+    queueName(options.channel, lane),
+    (job) => runJob(worker, options.processor, job),
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency[lane],
+      settings: {
+        backoffStrategy: (attemptsMade: number) =>
+          retryDelayMs(attemptsMade, options.retryPolicy, random),
+      },
+    },
+  );
+
+  worker.on('failed', (job, error) => {
+    logger.debug('job attempt failed', { jobId: job?.id, errorName: error.name });
+  });
+  worker.on('error', (error) => {
+    logger.error('worker error', { errorName: error.name, error: error.message });
+  });
+  return worker;
+}
+
+async function runJob(
+  worker: Worker,
+  processor: MessageProcessor,
+  job: Job<MessageJobData, ProcessOutcome>,
+): Promise<ProcessOutcome> {
+  const number = job.attemptsMade + 1;
+  const isFinal = number >= (job.opts.attempts ?? 1);
+
+  try {
+    return await processor.process(job.data.messageId, { number, isFinal });
+  } catch (error) {
+    // A 429 pauses the whole queue for as long as the provider asked,
+    // without spending one of the message's attempts.
+    if (error instanceof RetryableDeliveryError && error.delivery.code === 'RATE_LIMITED') {
+      await worker.rateLimit(error.delivery.retryAfterMs ?? 1000);
+      throw new RateLimitError();
+    }
+    throw error;
+  }
+}

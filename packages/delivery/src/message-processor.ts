@@ -1,0 +1,258 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { isDeliveryError, silentLogger } from '@optic/domain';
+import type { Clock, DeliveryError, Logger } from '@optic/domain';
+import {
+  Client,
+  creditRepository,
+  messageRepository,
+  Shop,
+  Visit,
+} from '@optic/db';
+import type { Message } from '@optic/db';
+import type { ChannelHandler, SendContext } from './channel-handler';
+
+export interface AttemptInfo {
+  /** 1 for the first run of the job. */
+  number: number;
+  /** No retry follows this one. */
+  isFinal: boolean;
+}
+
+export type ProcessOutcome =
+  | 'noop'
+  | 'rejected'
+  | 'sent'
+  | 'failed'
+  | 'unknown';
+
+/** Thrown to ask the worker for a retry; carries the translated error. */
+export class RetryableDeliveryError extends Error {
+  override readonly name = 'RetryableDeliveryError';
+  constructor(readonly delivery: DeliveryError) {
+    super(delivery.message, { cause: delivery });
+  }
+}
+
+type Start =
+  | { kind: 'done'; outcome: ProcessOutcome }
+  | { kind: 'send'; context: SendContext };
+
+/**
+ * One delivery job: load the message, check consent and recipient, debit
+ * the credit and mark it `sending` in one transaction, call the provider,
+ * then record the outcome. A replayed job finds the message already past
+ * its step and does nothing; a message left `sending` by a crash is only
+ * resent where the provider deduplicates our reference, else marked
+ * `unknown` for reconciliation.
+ */
+export class MessageProcessor {
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly channel: ChannelHandler,
+    private readonly clock: Clock,
+    logger: Logger = silentLogger,
+  ) {
+    this.logger = logger;
+  }
+
+  async process(messageId: string, attempt: AttemptInfo): Promise<ProcessOutcome> {
+    const start = await this.dataSource.transaction((manager) =>
+      this.start(manager, messageId),
+    );
+    if (start.kind === 'done') return start.outcome;
+
+    try {
+      const result = await this.channel.send(start.context);
+      return await this.recordSent(start.context.message, result.providerId);
+    } catch (error) {
+      return this.recordFailure(start.context.message, error, attempt);
+    }
+  }
+
+  private async start(manager: EntityManager, messageId: string): Promise<Start> {
+    const message = await messageRepository.lock(manager, messageId);
+    if (!message || (message.status !== 'queued' && message.status !== 'sending')) {
+      return { kind: 'done', outcome: 'noop' };
+    }
+
+    const context = await this.loadContext(manager, message);
+    if (message.status === 'queued') return this.begin(manager, context);
+    return this.resume(manager, context);
+  }
+
+  /** First attempt: render, check, debit, and mark `sending`. */
+  private async begin(manager: EntityManager, context: SendContext): Promise<Start> {
+    const { message } = context;
+    const now = this.clock.now();
+    const prepared = this.channel.prepare(context);
+
+    if (!prepared.ok) {
+      return this.reject(manager, message, prepared.reason, prepared.detail, now);
+    }
+    if (await this.isSuppressed(manager, message, prepared.recipient)) {
+      const detail = 'the recipient is on the suppression list';
+      return this.reject(manager, message, 'suppressed', detail, now);
+    }
+    if (prepared.credits > 0) {
+      const paid = await creditRepository.debitForMessage(
+        manager,
+        message.shopId,
+        message.id,
+        prepared.credits,
+      );
+      if (!paid) {
+        const detail = `${prepared.credits} credit(s) needed`;
+        return this.reject(manager, message, 'insufficient_credit', detail, now);
+      }
+    }
+
+    await manager.query(
+      `UPDATE message SET status = 'sending', sending_at = $2, updated_at = $2,
+         in_flight = true, attempts = attempts + 1, recipient = $3,
+         rendered_text = $4, subject = coalesce($5, subject), encoding = $6,
+         segments = $7, credits = $8, provider = $9
+       WHERE id = $1`,
+      [
+        message.id,
+        now,
+        prepared.recipient,
+        prepared.renderedText,
+        prepared.subject,
+        prepared.encoding,
+        prepared.segments,
+        prepared.credits,
+        this.channel.provider,
+      ],
+    );
+    Object.assign(message, {
+      status: 'sending',
+      sendingAt: now,
+      inFlight: true,
+      attempts: message.attempts + 1,
+      recipient: prepared.recipient,
+      renderedText: prepared.renderedText,
+      subject: prepared.subject ?? message.subject,
+    });
+    return { kind: 'send', context };
+  }
+
+  /** A retry, or a job replayed after a crash while the message was sending. */
+  private async resume(manager: EntityManager, context: SendContext): Promise<Start> {
+    const { message } = context;
+    const now = this.clock.now();
+
+    if (message.inFlight && !this.channel.canResendAfterCrash(message, now)) {
+      await messageRepository.transition(manager, message.id, ['sending'], 'unknown', now, {
+        reason: 'outcome_lost',
+        error: 'a previous attempt may have reached the provider; not resent',
+        inFlight: false,
+      });
+      this.logger.warn('outcome lost, marked unknown', { messageId: message.id });
+      return { kind: 'done', outcome: 'unknown' };
+    }
+
+    await manager.query(
+      `UPDATE message SET in_flight = true, attempts = attempts + 1, updated_at = $2
+       WHERE id = $1`,
+      [message.id, now],
+    );
+    message.attempts += 1;
+    return { kind: 'send', context };
+  }
+
+  private async reject(
+    manager: EntityManager,
+    message: Message,
+    reason: string,
+    detail: string,
+    now: Date,
+  ): Promise<Start> {
+    await messageRepository.transition(manager, message.id, ['queued'], 'rejected', now, {
+      reason,
+      error: detail,
+    });
+    this.logger.info('message rejected', { messageId: message.id, reason });
+    return { kind: 'done', outcome: 'rejected' };
+  }
+
+  private async recordSent(message: Message, providerId: string | null): Promise<ProcessOutcome> {
+    await messageRepository.transition(
+      this.dataSource.manager,
+      message.id,
+      ['sending'],
+      'sent',
+      this.clock.now(),
+      { providerId, inFlight: false, error: null },
+    );
+    this.logger.info('message sent', { messageId: message.id, attempt: message.attempts });
+    return 'sent';
+  }
+
+  private async recordFailure(
+    message: Message,
+    error: unknown,
+    attempt: AttemptInfo,
+  ): Promise<ProcessOutcome> {
+    // An error we cannot classify (a bug, the database gone) leaves the
+    // message in flight: the retry will treat it as a possible crash.
+    if (!isDeliveryError(error)) throw error;
+
+    const now = this.clock.now();
+    const fields = { errorCode: error.code, messageId: message.id, attempt: message.attempts };
+
+    if (error.retryable && !attempt.isFinal) {
+      await this.dataSource.transaction(async (manager) => {
+        await messageRepository.recordEvent(manager, message.id, message.attempts, 'attempt_failed', describe(error), now);
+        await manager.query(
+          `UPDATE message SET in_flight = false, error = $2, updated_at = $3 WHERE id = $1`,
+          [message.id, describe(error), now],
+        );
+      });
+      this.logger.warn('attempt failed, will retry', fields);
+      throw new RetryableDeliveryError(error);
+    }
+
+    // A final timeout may have reached the provider: we cannot say it failed.
+    const outcome = error.code === 'TIMEOUT' ? 'unknown' : 'failed';
+    await this.dataSource.transaction(async (manager) => {
+      await messageRepository.recordEvent(manager, message.id, message.attempts, 'attempt_failed', describe(error), now);
+      await messageRepository.transition(manager, message.id, ['sending'], outcome, now, {
+        reason: error.code.toLowerCase(),
+        error: describe(error),
+        inFlight: false,
+      });
+      if (outcome === 'failed') {
+        await creditRepository.refundMessage(manager, message.shopId, message.id);
+      }
+    });
+    this.logger.info(`message ${outcome}`, fields);
+    return outcome;
+  }
+
+  private async loadContext(manager: EntityManager, message: Message): Promise<SendContext> {
+    const [shop, client, visit] = await Promise.all([
+      manager.findOneByOrFail(Shop, { id: message.shopId }),
+      message.clientId ? manager.findOneBy(Client, { id: message.clientId }) : null,
+      message.visitId ? manager.findOneBy(Visit, { id: message.visitId }) : null,
+    ]);
+    return { message, shop, client, visit };
+  }
+
+  private async isSuppressed(
+    manager: EntityManager,
+    message: Message,
+    address: string,
+  ): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM suppression WHERE shop_id = $1 AND channel = $2 AND address = $3`,
+      [message.shopId, message.channel, address],
+    );
+    return rows.length > 0;
+  }
+}
+
+function describe(error: DeliveryError): string {
+  return error.providerCode ? `${error.providerCode}: ${error.message}` : error.message;
+}

@@ -1,0 +1,79 @@
+import type { Worker } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import type { Clock, Logger } from '@optic/domain';
+import { createDataSource } from '@optic/db';
+import {
+  assertNoEviction,
+  createRedisConnection,
+  MessageProducer,
+} from '@optic/queue';
+import type { QueueLane, RetryPolicy } from '@optic/queue';
+import type { ChannelHandler } from './channel-handler';
+import { startDeliveryWorkers } from './delivery-worker';
+import { MessageProcessor } from './message-processor';
+import { Sweeper } from './sweeper';
+
+export interface WorkerProcessSettings {
+  channel: 'sms' | 'email';
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  retryPolicy: RetryPolicy;
+  concurrency: Record<QueueLane, number>;
+  sweepIntervalMs: number;
+  clock: Clock;
+  logger: Logger;
+  random?: () => number;
+}
+
+export interface RunningWorker {
+  dataSource: DataSource;
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+/**
+ * Everything a channel's worker process runs: the database, the BullMQ
+ * workers of both lanes and a sweeper. `close` stops taking jobs, waits
+ * for those in progress, then closes connections.
+ */
+export async function startWorkerProcess(
+  settings: WorkerProcessSettings,
+  channelFor: (dataSource: DataSource) => ChannelHandler,
+): Promise<RunningWorker> {
+  const dataSource = await createDataSource({
+    url: settings.databaseUrl,
+    poolSize: settings.concurrency.counter + settings.concurrency.campaign,
+    applicationName: `worker-${settings.channel}`,
+  }).initialize();
+
+  const workerRedis = createRedisConnection(settings.redisUrl, 'worker');
+  await assertNoEviction(workerRedis);
+  const producerRedis = createRedisConnection(settings.redisUrl, 'worker');
+  const producer = new MessageProducer(producerRedis, settings.queuePrefix, settings.retryPolicy);
+
+  const channel = channelFor(dataSource);
+  const processor = new MessageProcessor(dataSource, channel, settings.clock, settings.logger);
+  const workers = startDeliveryWorkers({
+    connection: workerRedis,
+    prefix: settings.queuePrefix,
+    channel: settings.channel,
+    processor,
+    retryPolicy: settings.retryPolicy,
+    concurrency: settings.concurrency,
+    random: settings.random,
+    logger: settings.logger,
+  });
+  const sweeper = new Sweeper(dataSource, producer, settings.clock, {}, settings.logger);
+  sweeper.start(settings.sweepIntervalMs);
+
+  const close = async (): Promise<void> => {
+    await sweeper.stop();
+    await Promise.all(workers.map((worker) => worker.close()));
+    await producer.close();
+    workerRedis.disconnect();
+    producerRedis.disconnect();
+    await dataSource.destroy();
+  };
+  return { dataSource, workers, close };
+}

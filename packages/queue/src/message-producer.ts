@@ -1,0 +1,46 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { MESSAGE_JOB_NAME, messageJobOptions } from './message-job';
+import type { MessageJobData, RetryPolicy } from './message-job';
+import { allQueueNames, queueName } from './queue-names';
+import type { QueueChannel, QueueLane } from './queue-names';
+
+export interface EnqueueRequest {
+  messageId: string;
+  channel: QueueChannel;
+  lane: QueueLane;
+  /** Wait this long before the first attempt (sending window, schedule). */
+  delayMs?: number;
+}
+
+/** Adds delivery jobs to the right queue; shared by the API and sweeper. */
+export class MessageProducer {
+  private readonly queues = new Map<string, Queue<MessageJobData>>();
+
+  constructor(
+    connection: Redis,
+    private readonly prefix: string,
+    private readonly policy: RetryPolicy,
+  ) {
+    for (const name of allQueueNames()) {
+      this.queues.set(name, new Queue(name, { connection, prefix }));
+    }
+  }
+
+  queue(channel: QueueChannel, lane: QueueLane): Queue<MessageJobData> {
+    return this.queues.get(queueName(channel, lane))!;
+  }
+
+  async enqueue(request: EnqueueRequest): Promise<void> {
+    const queue = this.queue(request.channel, request.lane);
+    await queue.add(
+      MESSAGE_JOB_NAME,
+      { messageId: request.messageId },
+      messageJobOptions(request.messageId, this.policy, request.delayMs),
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+  }
+}

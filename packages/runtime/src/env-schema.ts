@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** Raised when the environment is wrong; its message names each variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Settings every process shares, with local defaults. */
+export const commonEnv = {
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/optic_comm'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/[^\s]+$/, 'a redis:// URL such as redis://127.0.0.1:6379')
+    .default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[{}\w-]+$/, 'letters, digits, - _ and braces, e.g. {comm}')
+    .default('{comm}'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Starts the shared clock at this instant (ISO 8601); tests and demos. */
+  CLOCK_START: z.iso.datetime({ offset: true }).optional(),
+};
+
+/**
+ * Validates `env` against `shape` and returns a frozen typed object, or
+ * throws a ConfigError naming every bad variable and the expected form.
+ */
+export function parseEnv<Shape extends z.ZodRawShape>(
+  shape: Shape,
+  env: Record<string, string | undefined>,
+): Readonly<z.infer<z.ZodObject<Shape>>> {
+  const result = z.object(shape).safeParse(env);
+  if (result.success) return Object.freeze(result.data);
+
+  const lines = result.error.issues.map(
+    (issue) => `  ${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`,
+  );
+  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}
+
+/** A positive integer read from a string variable. */
+export function intEnv(defaultValue: number) {
+  return z.coerce.number().int().positive().default(defaultValue);
+}

@@ -1,0 +1,69 @@
+import { In } from 'typeorm';
+import { SecretBox } from '@optic/domain';
+import { Document } from '@optic/db';
+import { EmailChannel, startWorkerProcess } from '@optic/delivery';
+import { EmailLayout, EmailSender, LocalDocumentStore } from '@optic/providers';
+import {
+  checkPostgres,
+  checkRedis,
+  clockFrom,
+  ConfigError,
+  createProcessLogger,
+  onShutdown,
+} from '@optic/runtime';
+import { loadConfig } from './config';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createProcessLogger({ name: 'worker-email', level: config.LOG_LEVEL });
+
+  const unreachable = (await checkRedis(config.REDIS_URL)) ?? (await checkPostgres(config.DATABASE_URL));
+  if (unreachable) throw new ConfigError(unreachable);
+
+  const sender = new EmailSender({ maxConnections: 5 });
+  const running = await startWorkerProcess(
+    {
+      channel: 'email',
+      databaseUrl: config.DATABASE_URL,
+      redisUrl: config.REDIS_URL,
+      queuePrefix: config.QUEUE_PREFIX,
+      retryPolicy: {
+        attempts: config.RETRY_ATTEMPTS,
+        baseDelayMs: config.RETRY_BASE_DELAY_MS,
+        maxDelayMs: config.RETRY_MAX_DELAY_MS,
+      },
+      concurrency: { counter: config.EMAIL_COUNTER_CONCURRENCY, campaign: config.EMAIL_CAMPAIGN_CONCURRENCY },
+      sweepIntervalMs: config.SWEEP_INTERVAL_MS,
+      clock: clockFrom(config.CLOCK_START),
+      logger,
+    },
+    (dataSource) =>
+      new EmailChannel({
+        sender,
+        layout: new EmailLayout(),
+        store: new LocalDocumentStore(config.DOCUMENTS_DIR),
+        loadDocuments: (shopId, ids) => dataSource.manager.findBy(Document, { shopId, id: In(ids) }),
+        defaultSmtp: {
+          host: config.SMTP_HOST,
+          port: config.SMTP_PORT,
+          secure: config.SMTP_SECURE === 'true',
+          user: config.SMTP_USER,
+          password: config.SMTP_PASSWORD,
+        },
+        defaultFrom: config.EMAIL_FROM,
+        secrets: config.SECRET_KEY ? new SecretBox(Buffer.from(config.SECRET_KEY, 'base64')) : null,
+      }),
+  );
+
+  logger.info('email worker started', { pid: process.pid });
+  onShutdown(async () => {
+    await running.close();
+    sender.close();
+  }, logger);
+}
+
+main().catch((error: Error) => {
+  const message = error instanceof ConfigError ? error.message : (error.stack ?? error.message);
+  process.stderr.write(`worker-email: ${message}\n`);
+  process.exit(1);
+});

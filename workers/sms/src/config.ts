@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { commonEnv, intEnv, parseEnv } from '@optic/runtime';
+
+/** The SMS worker's settings, read once from the environment. */
+export function loadConfig(env: Record<string, string | undefined> = process.env) {
+  return parseEnv(
+    {
+      ...commonEnv,
+      OCTOPUSH_URL: z.string().url().default('http://127.0.0.1:4010'),
+      OCTOPUSH_LOGIN: z.string().min(1).default('demo@optic.local'),
+      OCTOPUSH_API_KEY: z.string().min(1).default('sandbox-key'),
+      OCTOPUSH_TIMEOUT_MS: intEnv(10_000),
+      SMS_COUNTER_CONCURRENCY: intEnv(20),
+      SMS_CAMPAIGN_CONCURRENCY: intEnv(50),
+      RETRY_ATTEMPTS: intEnv(5),
+      RETRY_BASE_DELAY_MS: intEnv(2000),
+      RETRY_MAX_DELAY_MS: intEnv(300_000),
+      SWEEP_INTERVAL_MS: intEnv(15_000),
+    },
+    env,
+  );
+}
+
+export type SmsWorkerConfig = ReturnType<typeof loadConfig>;
