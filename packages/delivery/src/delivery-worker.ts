@@ -31,8 +31,13 @@ export function startDeliveryWorkers(options: DeliveryWorkerOptions): Worker[] {
   return lanes.map((lane) => startLaneWorker(options, lane));
 }
 
-function startLaneWorker(options: DeliveryWorkerOptions, lane: QueueLane): Worker {
-  const logger = (options.logger ?? silentLogger).child({ queue: queueName(options.channel, lane) });
+function startLaneWorker(
+  options: DeliveryWorkerOptions,
+  lane: QueueLane,
+): Worker {
+  const logger = (options.logger ?? silentLogger).child({
+    queue: queueName(options.channel, lane),
+  });
   const random = options.random ?? Math.random;
 
   const worker: Worker<MessageJobData, ProcessOutcome> = new Worker(
@@ -50,10 +55,16 @@ function startLaneWorker(options: DeliveryWorkerOptions, lane: QueueLane): Worke
   );
 
   worker.on('failed', (job, error) => {
-    logger.debug('job attempt failed', { jobId: job?.id, errorName: error.name });
+    logger.debug('job attempt failed', {
+      jobId: job?.id,
+      errorName: error.name,
+    });
   });
   worker.on('error', (error) => {
-    logger.error('worker error', { errorName: error.name, error: error.message });
+    logger.error('worker error', {
+      errorName: error.name,
+      error: error.message,
+    });
   });
   return worker;
 }
@@ -71,7 +82,10 @@ async function runJob(
   } catch (error) {
     // A 429 pauses the whole queue for as long as the provider asked,
     // without spending one of the message's attempts.
-    if (error instanceof RetryableDeliveryError && error.delivery.code === 'RATE_LIMITED') {
+    if (
+      error instanceof RetryableDeliveryError &&
+      error.delivery.code === 'RATE_LIMITED'
+    ) {
       await worker.rateLimit(error.delivery.retryAfterMs ?? 1000);
       throw new RateLimitError();
     }

@@ -1,4 +1,8 @@
-import { DeliveryError, normalizeEmail, renderMergeFields } from '@optic/domain';
+import {
+  DeliveryError,
+  normalizeEmail,
+  renderMergeFields,
+} from '@optic/domain';
 import type { SecretBox } from '@optic/domain';
 import type { Document, Shop } from '@optic/db';
 import { escapeHtml, sanitizeEmailBody } from '@optic/providers';
@@ -40,9 +44,13 @@ export class EmailChannel implements ChannelHandler {
     const { client, message } = context;
     if (!client) return reject('client_missing', 'the client no longer exists');
     if (!client.emailConsent) {
-      return reject('no_consent', 'the client has not agreed to receive e-mails');
+      return reject(
+        'no_consent',
+        'the client has not agreed to receive e-mails',
+      );
     }
-    if (!client.email) return reject('no_recipient', 'the client has no e-mail address');
+    if (!client.email)
+      return reject('no_recipient', 'the client has no e-mail address');
 
     const address = normalizeEmail(client.email);
     if (!address.ok) {
@@ -63,9 +71,13 @@ export class EmailChannel implements ChannelHandler {
 
   async send(context: SendContext): Promise<SendOutcome> {
     const { message, shop } = context;
-    const bodyHtml = renderMergeFields(sanitizeEmailBody(message.body), mergeValuesOf(context), {
-      escape: escapeHtml,
-    });
+    const bodyHtml = renderMergeFields(
+      sanitizeEmailBody(message.body),
+      mergeValuesOf(context),
+      {
+        escape: escapeHtml,
+      },
+    );
     const { html, text } = await this.options.layout.render({
       bodyHtml,
       shopName: escapeHtml(shop.name),
@@ -108,15 +120,22 @@ export class EmailChannel implements ChannelHandler {
     };
   }
 
-  private async attachments(shopId: string, ids: string[]): Promise<EmailAttachment[]> {
+  private async attachments(
+    shopId: string,
+    ids: string[],
+  ): Promise<EmailAttachment[]> {
     if (ids.length === 0) return [];
 
     const documents = await this.options.loadDocuments(shopId, ids);
     if (documents.length !== ids.length) {
-      throw new DeliveryError('TEMPLATE_FAILED', 'an attached document no longer exists', {
-        channel: 'email',
-        provider: this.provider,
-      });
+      throw new DeliveryError(
+        'TEMPLATE_FAILED',
+        'an attached document no longer exists',
+        {
+          channel: 'email',
+          provider: this.provider,
+        },
+      );
     }
     return Promise.all(
       documents.map(async (document) => ({
@@ -130,7 +149,9 @@ export class EmailChannel implements ChannelHandler {
 
 function copyOf(shop: Shop): { cc?: string; bcc?: string } {
   if (!shop.copyAddress || shop.copyPolicy === 'none') return {};
-  return shop.copyPolicy === 'cc' ? { cc: shop.copyAddress } : { bcc: shop.copyAddress };
+  return shop.copyPolicy === 'cc'
+    ? { cc: shop.copyAddress }
+    : { bcc: shop.copyAddress };
 }
 
 function footerOf(shop: Shop): string[] {

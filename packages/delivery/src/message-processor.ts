@@ -19,11 +19,7 @@ export interface AttemptInfo {
 }
 
 export type ProcessOutcome =
-  | 'noop'
-  | 'rejected'
-  | 'sent'
-  | 'failed'
-  | 'unknown';
+  'noop' | 'rejected' | 'sent' | 'failed' | 'unknown';
 
 /** Thrown to ask the worker for a retry; carries the translated error. */
 export class RetryableDeliveryError extends Error {
@@ -57,7 +53,10 @@ export class MessageProcessor {
     this.logger = logger;
   }
 
-  async process(messageId: string, attempt: AttemptInfo): Promise<ProcessOutcome> {
+  async process(
+    messageId: string,
+    attempt: AttemptInfo,
+  ): Promise<ProcessOutcome> {
     const start = await this.dataSource.transaction((manager) =>
       this.start(manager, messageId),
     );
@@ -71,9 +70,15 @@ export class MessageProcessor {
     }
   }
 
-  private async start(manager: EntityManager, messageId: string): Promise<Start> {
+  private async start(
+    manager: EntityManager,
+    messageId: string,
+  ): Promise<Start> {
     const message = await messageRepository.lock(manager, messageId);
-    if (!message || (message.status !== 'queued' && message.status !== 'sending')) {
+    if (
+      !message ||
+      (message.status !== 'queued' && message.status !== 'sending')
+    ) {
       return { kind: 'done', outcome: 'noop' };
     }
 
@@ -83,13 +88,22 @@ export class MessageProcessor {
   }
 
   /** First attempt: render, check, debit, and mark `sending`. */
-  private async begin(manager: EntityManager, context: SendContext): Promise<Start> {
+  private async begin(
+    manager: EntityManager,
+    context: SendContext,
+  ): Promise<Start> {
     const { message } = context;
     const now = this.clock.now();
     const prepared = this.channel.prepare(context);
 
     if (!prepared.ok) {
-      return this.reject(manager, message, prepared.reason, prepared.detail, now);
+      return this.reject(
+        manager,
+        message,
+        prepared.reason,
+        prepared.detail,
+        now,
+      );
     }
     if (await this.isSuppressed(manager, message, prepared.recipient)) {
       const detail = 'the recipient is on the suppression list';
@@ -104,7 +118,13 @@ export class MessageProcessor {
       );
       if (!paid) {
         const detail = `${prepared.credits} credit(s) needed`;
-        return this.reject(manager, message, 'insufficient_credit', detail, now);
+        return this.reject(
+          manager,
+          message,
+          'insufficient_credit',
+          detail,
+          now,
+        );
       }
     }
 
@@ -139,17 +159,29 @@ export class MessageProcessor {
   }
 
   /** A retry, or a job replayed after a crash while the message was sending. */
-  private async resume(manager: EntityManager, context: SendContext): Promise<Start> {
+  private async resume(
+    manager: EntityManager,
+    context: SendContext,
+  ): Promise<Start> {
     const { message } = context;
     const now = this.clock.now();
 
     if (message.inFlight && !this.channel.canResendAfterCrash(message, now)) {
-      await messageRepository.transition(manager, message.id, ['sending'], 'unknown', now, {
-        reason: 'outcome_lost',
-        error: 'a previous attempt may have reached the provider; not resent',
-        inFlight: false,
+      await messageRepository.transition(
+        manager,
+        message.id,
+        ['sending'],
+        'unknown',
+        now,
+        {
+          reason: 'outcome_lost',
+          error: 'a previous attempt may have reached the provider; not resent',
+          inFlight: false,
+        },
+      );
+      this.logger.warn('outcome lost, marked unknown', {
+        messageId: message.id,
       });
-      this.logger.warn('outcome lost, marked unknown', { messageId: message.id });
       return { kind: 'done', outcome: 'unknown' };
     }
 
@@ -169,15 +201,25 @@ export class MessageProcessor {
     detail: string,
     now: Date,
   ): Promise<Start> {
-    await messageRepository.transition(manager, message.id, ['queued'], 'rejected', now, {
-      reason,
-      error: detail,
-    });
+    await messageRepository.transition(
+      manager,
+      message.id,
+      ['queued'],
+      'rejected',
+      now,
+      {
+        reason,
+        error: detail,
+      },
+    );
     this.logger.info('message rejected', { messageId: message.id, reason });
     return { kind: 'done', outcome: 'rejected' };
   }
 
-  private async recordSent(message: Message, providerId: string | null): Promise<ProcessOutcome> {
+  private async recordSent(
+    message: Message,
+    providerId: string | null,
+  ): Promise<ProcessOutcome> {
     await messageRepository.transition(
       this.dataSource.manager,
       message.id,
@@ -186,7 +228,10 @@ export class MessageProcessor {
       this.clock.now(),
       { providerId, inFlight: false, error: null },
     );
-    this.logger.info('message sent', { messageId: message.id, attempt: message.attempts });
+    this.logger.info('message sent', {
+      messageId: message.id,
+      attempt: message.attempts,
+    });
     return 'sent';
   }
 
@@ -200,11 +245,22 @@ export class MessageProcessor {
     if (!isDeliveryError(error)) throw error;
 
     const now = this.clock.now();
-    const fields = { errorCode: error.code, messageId: message.id, attempt: message.attempts };
+    const fields = {
+      errorCode: error.code,
+      messageId: message.id,
+      attempt: message.attempts,
+    };
 
     if (error.retryable && !attempt.isFinal) {
       await this.dataSource.transaction(async (manager) => {
-        await messageRepository.recordEvent(manager, message.id, message.attempts, 'attempt_failed', describe(error), now);
+        await messageRepository.recordEvent(
+          manager,
+          message.id,
+          message.attempts,
+          'attempt_failed',
+          describe(error),
+          now,
+        );
         await manager.query(
           `UPDATE message SET in_flight = false, error = $2, updated_at = $3 WHERE id = $1`,
           [message.id, describe(error), now],
@@ -217,25 +273,50 @@ export class MessageProcessor {
     // A final timeout may have reached the provider: we cannot say it failed.
     const outcome = error.code === 'TIMEOUT' ? 'unknown' : 'failed';
     await this.dataSource.transaction(async (manager) => {
-      await messageRepository.recordEvent(manager, message.id, message.attempts, 'attempt_failed', describe(error), now);
-      await messageRepository.transition(manager, message.id, ['sending'], outcome, now, {
-        reason: error.code.toLowerCase(),
-        error: describe(error),
-        inFlight: false,
-      });
+      await messageRepository.recordEvent(
+        manager,
+        message.id,
+        message.attempts,
+        'attempt_failed',
+        describe(error),
+        now,
+      );
+      await messageRepository.transition(
+        manager,
+        message.id,
+        ['sending'],
+        outcome,
+        now,
+        {
+          reason: error.code.toLowerCase(),
+          error: describe(error),
+          inFlight: false,
+        },
+      );
       if (outcome === 'failed') {
-        await creditRepository.refundMessage(manager, message.shopId, message.id);
+        await creditRepository.refundMessage(
+          manager,
+          message.shopId,
+          message.id,
+        );
       }
     });
     this.logger.info(`message ${outcome}`, fields);
     return outcome;
   }
 
-  private async loadContext(manager: EntityManager, message: Message): Promise<SendContext> {
+  private async loadContext(
+    manager: EntityManager,
+    message: Message,
+  ): Promise<SendContext> {
     const [shop, client, visit] = await Promise.all([
       manager.findOneByOrFail(Shop, { id: message.shopId }),
-      message.clientId ? manager.findOneBy(Client, { id: message.clientId }) : null,
-      message.visitId ? manager.findOneBy(Visit, { id: message.visitId }) : null,
+      message.clientId
+        ? manager.findOneBy(Client, { id: message.clientId })
+        : null,
+      message.visitId
+        ? manager.findOneBy(Visit, { id: message.visitId })
+        : null,
     ]);
     return { message, shop, client, visit };
   }
@@ -254,5 +335,7 @@ export class MessageProcessor {
 }
 
 function describe(error: DeliveryError): string {
-  return error.providerCode ? `${error.providerCode}: ${error.message}` : error.message;
+  return error.providerCode
+    ? `${error.providerCode}: ${error.message}`
+    : error.message;
 }

@@ -37,7 +37,8 @@ export class SmsChannel implements ChannelHandler {
     if (!client.smsConsent) {
       return reject('no_consent', 'the client has not agreed to receive SMS');
     }
-    if (!client.mobile) return reject('no_recipient', 'the client has no mobile');
+    if (!client.mobile)
+      return reject('no_recipient', 'the client has no mobile');
 
     const mobile = normalizeMobile(client.mobile, {
       country: shop.country,
@@ -51,7 +52,10 @@ export class SmsChannel implements ChannelHandler {
     const count = countSms(text);
     if (count.segments === 0) return reject('empty_text', 'the SMS is empty');
     if (count.segments > MAX_SMS_SEGMENTS) {
-      return reject('too_long', `${count.segments} parts, at most ${MAX_SMS_SEGMENTS}`);
+      return reject(
+        'too_long',
+        `${count.segments} parts, at most ${MAX_SMS_SEGMENTS}`,
+      );
     }
 
     return {

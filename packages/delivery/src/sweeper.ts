@@ -30,7 +30,13 @@ interface Candidate {
   not_before: Date | null;
 }
 
-const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+const LIVE_STATES = new Set([
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+]);
 
 /**
  * Postgres is the source of truth, Redis the transport: the sweeper finds
@@ -57,7 +63,8 @@ export class Sweeper {
     for (const candidate of await this.candidates()) {
       if (await this.requeueIfLost(candidate)) requeued += 1;
     }
-    if (requeued > 0) this.logger.warn('re-enqueued lost messages', { count: requeued });
+    if (requeued > 0)
+      this.logger.warn('re-enqueued lost messages', { count: requeued });
     return requeued;
   }
 
@@ -84,7 +91,9 @@ export class Sweeper {
   private async candidates(): Promise<Candidate[]> {
     const now = this.clock.now().getTime();
     const queuedBefore = new Date(now - (this.options.queuedAfterMs ?? 60_000));
-    const sendingBefore = new Date(now - (this.options.sendingAfterMs ?? 300_000));
+    const sendingBefore = new Date(
+      now - (this.options.sendingAfterMs ?? 300_000),
+    );
 
     return this.dataSource.query(
       `SELECT m.id, m.channel, m.campaign_id, m.not_before FROM message m
@@ -107,7 +116,11 @@ export class Sweeper {
       // A finished or failed job whose message is still pending: replace it.
       await job.remove();
     }
-    await this.producer.enqueue({ messageId: candidate.id, channel: candidate.channel, lane });
+    await this.producer.enqueue({
+      messageId: candidate.id,
+      channel: candidate.channel,
+      lane,
+    });
     return true;
   }
 }

@@ -50,10 +50,19 @@ export async function startWorkerProcess(
   const workerRedis = createRedisConnection(settings.redisUrl, 'worker');
   await assertNoEviction(workerRedis);
   const producerRedis = createRedisConnection(settings.redisUrl, 'worker');
-  const producer = new MessageProducer(producerRedis, settings.queuePrefix, settings.retryPolicy);
+  const producer = new MessageProducer(
+    producerRedis,
+    settings.queuePrefix,
+    settings.retryPolicy,
+  );
 
   const channel = channelFor(dataSource);
-  const processor = new MessageProcessor(dataSource, channel, settings.clock, settings.logger);
+  const processor = new MessageProcessor(
+    dataSource,
+    channel,
+    settings.clock,
+    settings.logger,
+  );
   const workers = startDeliveryWorkers({
     connection: workerRedis,
     prefix: settings.queuePrefix,
@@ -64,7 +73,13 @@ export async function startWorkerProcess(
     random: settings.random,
     logger: settings.logger,
   });
-  const sweeper = new Sweeper(dataSource, producer, settings.clock, {}, settings.logger);
+  const sweeper = new Sweeper(
+    dataSource,
+    producer,
+    settings.clock,
+    {},
+    settings.logger,
+  );
   sweeper.start(settings.sweepIntervalMs);
 
   const close = async (): Promise<void> => {

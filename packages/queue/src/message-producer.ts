@@ -18,7 +18,7 @@ export class MessageProducer {
   private readonly queues = new Map<string, Queue<MessageJobData>>();
 
   constructor(
-    connection: Redis,
+    private readonly connection: Redis,
     private readonly prefix: string,
     private readonly policy: RetryPolicy,
   ) {
@@ -38,6 +38,11 @@ export class MessageProducer {
       { messageId: request.messageId },
       messageJobOptions(request.messageId, this.policy, request.delayMs),
     );
+  }
+
+  /** True when Redis answers; for readiness probes. */
+  async ping(): Promise<boolean> {
+    return (await this.connection.ping()) === 'PONG';
   }
 
   async close(): Promise<void> {

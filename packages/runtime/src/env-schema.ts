@@ -7,16 +7,24 @@ export class ConfigError extends Error {
 
 /** Settings every process shares, with local defaults. */
 export const commonEnv = {
-  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/optic_comm'),
+  DATABASE_URL: z
+    .string()
+    .url()
+    .default('postgres://postgres@127.0.0.1:5432/optic_comm'),
   REDIS_URL: z
     .string()
-    .regex(/^rediss?:\/\/[^\s]+$/, 'a redis:// URL such as redis://127.0.0.1:6379')
+    .regex(
+      /^rediss?:\/\/[^\s]+$/,
+      'a redis:// URL such as redis://127.0.0.1:6379',
+    )
     .default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[{}\w-]+$/, 'letters, digits, - _ and braces, e.g. {comm}')
     .default('{comm}'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
   /** Starts the shared clock at this instant (ISO 8601); tests and demos. */
   CLOCK_START: z.iso.datetime({ offset: true }).optional(),
 };
@@ -33,7 +41,8 @@ export function parseEnv<Shape extends z.ZodRawShape>(
   if (result.success) return Object.freeze(result.data);
 
   const lines = result.error.issues.map(
-    (issue) => `  ${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`,
+    (issue) =>
+      `  ${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`,
   );
   throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
 }

@@ -33,10 +33,12 @@ export function createProcessLogger(options: {
 function wrap(instance: Pino): Logger & { pino: Pino } {
   return {
     pino: instance,
-    debug: (msg: string, fields?: LogFields) => instance.debug(fields ?? {}, msg),
+    debug: (msg: string, fields?: LogFields) =>
+      instance.debug(fields ?? {}, msg),
     info: (msg: string, fields?: LogFields) => instance.info(fields ?? {}, msg),
     warn: (msg: string, fields?: LogFields) => instance.warn(fields ?? {}, msg),
-    error: (msg: string, fields?: LogFields) => instance.error(fields ?? {}, msg),
+    error: (msg: string, fields?: LogFields) =>
+      instance.error(fields ?? {}, msg),
     child: (fields: LogFields) => wrap(instance.child(fields)),
   };
 }

@@ -49,10 +49,16 @@ async function ensureDatabase(url: string): Promise<void> {
   const admin = new URL(url);
   admin.pathname = '/postgres';
 
-  const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 3000 });
+  const client = new Client({
+    connectionString: admin.toString(),
+    connectionTimeoutMillis: 3000,
+  });
   await client.connect();
   try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    const found = await client.query(
+      'SELECT 1 FROM pg_database WHERE datname = $1',
+      [name],
+    );
     if (found.rowCount === 0) {
       await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
     }

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { commonEnv, intEnv, parseEnv } from '@optic/runtime';
 
 /** The e-mail worker's settings, read once from the environment. */
-export function loadConfig(env: Record<string, string | undefined> = process.env) {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+) {
   return parseEnv(
     {
       ...commonEnv,
@@ -15,7 +17,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       DOCUMENTS_DIR: z.string().min(1).default('.data/documents'),
       SECRET_KEY: z
         .string()
-        .regex(/^[A-Za-z0-9+/]{43}=$/, '32 bytes in base64 (openssl rand -base64 32)')
+        .regex(
+          /^[A-Za-z0-9+/]{43}=$/,
+          '32 bytes in base64 (openssl rand -base64 32)',
+        )
         .optional(),
       EMAIL_COUNTER_CONCURRENCY: intEnv(10),
       EMAIL_CAMPAIGN_CONCURRENCY: intEnv(20),

@@ -15,9 +15,14 @@ import { loadConfig } from './config';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createProcessLogger({ name: 'worker-email', level: config.LOG_LEVEL });
+  const logger = createProcessLogger({
+    name: 'worker-email',
+    level: config.LOG_LEVEL,
+  });
 
-  const unreachable = (await checkRedis(config.REDIS_URL)) ?? (await checkPostgres(config.DATABASE_URL));
+  const unreachable =
+    (await checkRedis(config.REDIS_URL)) ??
+    (await checkPostgres(config.DATABASE_URL));
   if (unreachable) throw new ConfigError(unreachable);
 
   const sender = new EmailSender({ maxConnections: 5 });
@@ -32,7 +37,10 @@ async function main(): Promise<void> {
         baseDelayMs: config.RETRY_BASE_DELAY_MS,
         maxDelayMs: config.RETRY_MAX_DELAY_MS,
       },
-      concurrency: { counter: config.EMAIL_COUNTER_CONCURRENCY, campaign: config.EMAIL_CAMPAIGN_CONCURRENCY },
+      concurrency: {
+        counter: config.EMAIL_COUNTER_CONCURRENCY,
+        campaign: config.EMAIL_CAMPAIGN_CONCURRENCY,
+      },
       sweepIntervalMs: config.SWEEP_INTERVAL_MS,
       clock: clockFrom(config.CLOCK_START),
       logger,
@@ -42,7 +50,8 @@ async function main(): Promise<void> {
         sender,
         layout: new EmailLayout(),
         store: new LocalDocumentStore(config.DOCUMENTS_DIR),
-        loadDocuments: (shopId, ids) => dataSource.manager.findBy(Document, { shopId, id: In(ids) }),
+        loadDocuments: (shopId, ids) =>
+          dataSource.manager.findBy(Document, { shopId, id: In(ids) }),
         defaultSmtp: {
           host: config.SMTP_HOST,
           port: config.SMTP_PORT,
@@ -51,7 +60,9 @@ async function main(): Promise<void> {
           password: config.SMTP_PASSWORD,
         },
         defaultFrom: config.EMAIL_FROM,
-        secrets: config.SECRET_KEY ? new SecretBox(Buffer.from(config.SECRET_KEY, 'base64')) : null,
+        secrets: config.SECRET_KEY
+          ? new SecretBox(Buffer.from(config.SECRET_KEY, 'base64'))
+          : null,
       }),
   );
 
@@ -63,7 +74,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: Error) => {
-  const message = error instanceof ConfigError ? error.message : (error.stack ?? error.message);
+  const message =
+    error instanceof ConfigError
+      ? error.message
+      : (error.stack ?? error.message);
   process.stderr.write(`worker-email: ${message}\n`);
   process.exit(1);
 });

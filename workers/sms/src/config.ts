@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { commonEnv, intEnv, parseEnv } from '@optic/runtime';
 
 /** The SMS worker's settings, read once from the environment. */
-export function loadConfig(env: Record<string, string | undefined> = process.env) {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+) {
   return parseEnv(
     {
       ...commonEnv,

@@ -12,9 +12,14 @@ import { loadConfig } from './config';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createProcessLogger({ name: 'worker-sms', level: config.LOG_LEVEL });
+  const logger = createProcessLogger({
+    name: 'worker-sms',
+    level: config.LOG_LEVEL,
+  });
 
-  const unreachable = (await checkRedis(config.REDIS_URL)) ?? (await checkPostgres(config.DATABASE_URL));
+  const unreachable =
+    (await checkRedis(config.REDIS_URL)) ??
+    (await checkPostgres(config.DATABASE_URL));
   if (unreachable) throw new ConfigError(unreachable);
 
   const provider = new OctopushSmsProvider({
@@ -34,7 +39,10 @@ async function main(): Promise<void> {
         baseDelayMs: config.RETRY_BASE_DELAY_MS,
         maxDelayMs: config.RETRY_MAX_DELAY_MS,
       },
-      concurrency: { counter: config.SMS_COUNTER_CONCURRENCY, campaign: config.SMS_CAMPAIGN_CONCURRENCY },
+      concurrency: {
+        counter: config.SMS_COUNTER_CONCURRENCY,
+        campaign: config.SMS_CAMPAIGN_CONCURRENCY,
+      },
       sweepIntervalMs: config.SWEEP_INTERVAL_MS,
       clock: clockFrom(config.CLOCK_START),
       logger,
@@ -51,7 +59,10 @@ async function main(): Promise<void> {
 
 main().catch((error: Error) => {
   // A wrong environment is the operator's to fix: say what, not where in the code.
-  const message = error instanceof ConfigError ? error.message : (error.stack ?? error.message);
+  const message =
+    error instanceof ConfigError
+      ? error.message
+      : (error.stack ?? error.message);
   process.stderr.write(`worker-sms: ${message}\n`);
   process.exit(1);
 });

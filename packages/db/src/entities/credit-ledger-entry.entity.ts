@@ -1,11 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type LedgerKind =
-  | 'purchase'
-  | 'debit'
-  | 'refund'
-  | 'reservation'
-  | 'release';
+  'purchase' | 'debit' | 'refund' | 'reservation' | 'release';
 
 /** One movement of SMS credit; a shop's balance is the sum of its rows. */
 @Entity({ name: 'credit_ledger' })

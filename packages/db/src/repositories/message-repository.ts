@@ -111,7 +111,9 @@ export const messageRepository = {
   async events(
     manager: EntityManager,
     messageId: string,
-  ): Promise<{ attempt: number; kind: string; detail: string | null; occurredAt: Date }[]> {
+  ): Promise<
+    { attempt: number; kind: string; detail: string | null; occurredAt: Date }[]
+  > {
     const rows: {
       attempt: number;
       kind: string;
@@ -179,6 +181,7 @@ function transitionColumns(fields: TransitionFields): [string, unknown][] {
   if (fields.providerId !== undefined) {
     columns.push(['provider_id', fields.providerId]);
   }
-  if (fields.inFlight !== undefined) columns.push(['in_flight', fields.inFlight]);
+  if (fields.inFlight !== undefined)
+    columns.push(['in_flight', fields.inFlight]);
   return columns;
 }

@@ -18,7 +18,9 @@ export class SecretBox {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    const parts = [iv, cipher.getAuthTag(), body].map((b) => b.toString('base64url'));
+    const parts = [iv, cipher.getAuthTag(), body].map((b) =>
+      b.toString('base64url'),
+    );
     return ['v1', ...parts].join('.');
   }
 
@@ -27,9 +29,16 @@ export class SecretBox {
     if (version !== 'v1' || !iv || !tag || body === undefined) {
       throw new Error('not a sealed secret');
     }
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      this.key,
+      Buffer.from(iv, 'base64url'),
+    );
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    const plain = Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
+    const plain = Buffer.concat([
+      decipher.update(Buffer.from(body, 'base64url')),
+      decipher.final(),
+    ]);
     return plain.toString('utf8');
   }
 }

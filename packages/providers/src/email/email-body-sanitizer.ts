@@ -7,8 +7,28 @@ import sanitizeHtml from 'sanitize-html';
  */
 const OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
-    'p', 'br', 'div', 'span', 'b', 'strong', 'i', 'em', 'u', 's', 'sup',
-    'sub', 'ul', 'ol', 'li', 'a', 'img', 'font', 'h1', 'h2', 'h3', 'blockquote',
+    'p',
+    'br',
+    'div',
+    'span',
+    'b',
+    'strong',
+    'i',
+    'em',
+    'u',
+    's',
+    'sup',
+    'sub',
+    'ul',
+    'ol',
+    'li',
+    'a',
+    'img',
+    'font',
+    'h1',
+    'h2',
+    'h3',
+    'blockquote',
   ],
   allowedAttributes: {
     '*': ['style', 'align'],
@@ -20,7 +40,11 @@ const OPTIONS: sanitizeHtml.IOptions = {
   allowedSchemesByTag: { img: ['http', 'https'] },
   allowedStyles: {
     '*': {
-      color: [/^#[0-9a-f]{3,8}$/i, /^rgb\(\s*\d+\s*,\s*\d+\s*,\s*\d+\s*\)$/i, /^[a-z]+$/i],
+      color: [
+        /^#[0-9a-f]{3,8}$/i,
+        /^rgb\(\s*\d+\s*,\s*\d+\s*,\s*\d+\s*\)$/i,
+        /^[a-z]+$/i,
+      ],
       'background-color': [/^#[0-9a-f]{3,8}$/i, /^[a-z]+$/i],
       'text-align': [/^(left|right|center|justify)$/],
       'font-family': [/^[\w\s,'"-]+$/],

@@ -60,5 +60,8 @@ function htmlToText(parts: LayoutParts): string {
     parts.bodyHtml,
     `<p>${parts.footerLines.join('<br>')}</p>`,
   ].join('');
-  return convert(html, { wordwrap: 78, selectors: [{ selector: 'img', format: 'skip' }] });
+  return convert(html, {
+    wordwrap: 78,
+    selectors: [{ selector: 'img', format: 'skip' }],
+  });
 }

@@ -26,7 +26,9 @@ interface NodemailerError {
  * the address itself is refused).
  */
 export function translateSmtpError(error: unknown): DeliveryError {
-  const raw = (typeof error === 'object' && error !== null ? error : {}) as NodemailerError;
+  const raw = (
+    typeof error === 'object' && error !== null ? error : {}
+  ) as NodemailerError;
   const reply = raw.response ?? raw.message ?? 'SMTP error';
   const code = classify(raw);
 

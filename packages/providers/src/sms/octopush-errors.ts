@@ -64,11 +64,12 @@ export function translateOctopushError(
 }
 
 function transportFailure(error: AxiosError): DeliveryError {
-  const timedOut =
-    error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT';
+  const timedOut = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT';
   return fail(
     timedOut ? 'TIMEOUT' : 'PROVIDER_UNAVAILABLE',
-    timedOut ? 'provider did not answer in time' : `connection failed (${error.code})`,
+    timedOut
+      ? 'provider did not answer in time'
+      : `connection failed (${error.code})`,
     error,
     { providerCode: error.code },
   );

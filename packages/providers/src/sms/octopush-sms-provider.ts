@@ -2,8 +2,15 @@ import http from 'node:http';
 import https from 'node:https';
 import axios from 'axios';
 import type { AxiosInstance } from 'axios';
-import type { SmsProvider, SmsSendRequest, SmsSendResult } from './sms-provider';
-import { translateOctopushError, OCTOPUSH_DUPLICATE_REQUEST } from './octopush-errors';
+import type {
+  SmsProvider,
+  SmsSendRequest,
+  SmsSendResult,
+} from './sms-provider';
+import {
+  translateOctopushError,
+  OCTOPUSH_DUPLICATE_REQUEST,
+} from './octopush-errors';
 
 export interface OctopushOptions {
   /** `https://api.octopush.com` in production; the sandbox's URL here. */

@@ -1,0 +1,17 @@
+import type { DataSource } from 'typeorm';
+import type { Clock, Logger } from '@optic/domain';
+import type { DocumentStore } from '@optic/providers';
+import type { MessageProducer } from '@optic/queue';
+
+/** What every route needs, built once per process by main.ts or a test. */
+export interface ApiContext {
+  dataSource: DataSource;
+  producer: MessageProducer;
+  documents: DocumentStore;
+  clock: Clock;
+  logger: Logger;
+  limits: {
+    /** Largest uploaded document, in bytes. */
+    documentBytes: number;
+  };
+}

@@ -1,0 +1,33 @@
+import express from 'express';
+import type { Express } from 'express';
+import type { ApiContext } from './api-context';
+import { notFoundRoute, problemHandler } from './http/problem';
+import { clientsRoutes } from './routes/clients.routes';
+import { creditRoutes } from './routes/credit.routes';
+import { documentsRoutes } from './routes/documents.routes';
+import { healthRoutes } from './routes/health.routes';
+import { messagesRoutes } from './routes/messages.routes';
+import { shopsRoutes } from './routes/shops.routes';
+import { templatesRoutes } from './routes/templates.routes';
+import { visitsRoutes } from './routes/visits.routes';
+
+/** The HTTP API: validates, persists, enqueues; never calls a provider. */
+export function createApp(context: ApiContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: '1mb' }));
+
+  app.use(healthRoutes(context));
+  app.use(shopsRoutes(context));
+  app.use(clientsRoutes(context));
+  app.use(visitsRoutes(context));
+  app.use(templatesRoutes(context));
+  app.use(documentsRoutes(context));
+  app.use(creditRoutes(context));
+  app.use(messagesRoutes(context));
+
+  app.use(notFoundRoute);
+  app.use(problemHandler(context.logger));
+  return app;
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { commonEnv, intEnv, parseEnv } from '@optic/runtime';
+
+/** The API's settings, read once from the environment. */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+) {
+  return parseEnv(
+    {
+      ...commonEnv,
+      API_HOST: z.string().default('127.0.0.1'),
+      API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+      DOCUMENTS_DIR: z.string().min(1).default('.data/documents'),
+      DOCUMENT_MAX_BYTES: intEnv(10 * 1024 * 1024),
+      RETRY_ATTEMPTS: intEnv(5),
+      RETRY_BASE_DELAY_MS: intEnv(2000),
+      RETRY_MAX_DELAY_MS: intEnv(300_000),
+    },
+    env,
+  );
+}
+
+export type ApiConfig = ReturnType<typeof loadConfig>;

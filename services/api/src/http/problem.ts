@@ -1,0 +1,131 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { z } from 'zod';
+import type { Logger } from '@optic/domain';
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** An RFC 9457 problem: the only way the API reports an error. */
+export class ApiProblem extends Error {
+  override readonly name = 'ApiProblem';
+
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly errors: FieldError[] = [],
+  ) {
+    super(title);
+  }
+
+  static validation(errors: FieldError[]): ApiProblem {
+    const title = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+    return new ApiProblem(400, 'validation_failed', title, errors);
+  }
+
+  static notFound(what: string, path?: string): ApiProblem {
+    const errors = path ? [{ path, message: `unknown ${what}` }] : [];
+    return new ApiProblem(404, 'not_found', `${what} not found`, errors);
+  }
+
+  static unprocessable(
+    path: string,
+    message: string,
+    code = 'invalid_reference',
+  ): ApiProblem {
+    return new ApiProblem(422, code, `${path}: ${message}`, [
+      { path, message },
+    ]);
+  }
+}
+
+/** Turns zod issues into one entry per bad field. */
+export function fieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
+  return error.issues.map((issue) => ({
+    path:
+      [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
+    message: issue.message,
+  }));
+}
+
+export const notFoundRoute: RequestHandler = (req, _res, next) => {
+  next(
+    new ApiProblem(
+      404,
+      'route_not_found',
+      `no route for ${req.method} ${req.path}`,
+    ),
+  );
+};
+
+/** The one error handler: problems as they are, anything else as a 500. */
+export function problemHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) {
+      logger.error('request failed', {
+        method: req.method,
+        path: req.path,
+        error: String(error),
+      });
+    }
+    res
+      .status(problem.status)
+      .type('application/problem+json')
+      .json({
+        type: `https://optic-comm.dev/problems/${problem.code}`,
+        title: problem.title,
+        status: problem.status,
+        code: problem.code,
+        ...(problem.errors.length > 0 ? { errors: problem.errors } : {}),
+      });
+  };
+}
+
+function toProblem(error: unknown): ApiProblem {
+  if (error instanceof ApiProblem) return error;
+
+  const raw = error as {
+    type?: string;
+    status?: number;
+    code?: string;
+    field?: string;
+  };
+  if (raw.type === 'entity.parse.failed') {
+    return new ApiProblem(
+      400,
+      'invalid_json',
+      'the request body is not valid JSON',
+      [{ path: '(body)', message: 'not valid JSON' }],
+    );
+  }
+  if (raw.type === 'entity.too.large') {
+    return new ApiProblem(
+      413,
+      'body_too_large',
+      'the request body is too large',
+    );
+  }
+  if (raw.code === 'LIMIT_FILE_SIZE') {
+    return ApiProblem.unprocessable(
+      raw.field ?? 'file',
+      'the file is too large',
+      'file_too_large',
+    );
+  }
+  if (isUnavailable(error)) {
+    return new ApiProblem(
+      503,
+      'unavailable',
+      'a backing service is unavailable, try again',
+    );
+  }
+  return new ApiProblem(500, 'internal', 'internal error');
+}
+
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || code === '57P01';
+}

@@ -1,0 +1,67 @@
+import type { Server } from 'node:http';
+import { createDataSource, runMigrations } from '@optic/db';
+import { LocalDocumentStore } from '@optic/providers';
+import { createRedisConnection, MessageProducer } from '@optic/queue';
+import {
+  checkPostgres,
+  checkRedis,
+  clockFrom,
+  ConfigError,
+  createProcessLogger,
+  onShutdown,
+} from '@optic/runtime';
+import { createApp } from './app';
+import { loadConfig } from './config';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createProcessLogger({ name: 'api', level: config.LOG_LEVEL });
+
+  const unreachable =
+    (await checkRedis(config.REDIS_URL)) ??
+    (await checkPostgres(config.DATABASE_URL));
+  if (unreachable) throw new ConfigError(unreachable);
+
+  const dataSource = await createDataSource({
+    url: config.DATABASE_URL,
+    applicationName: 'api',
+  }).initialize();
+  await runMigrations(dataSource);
+
+  const redis = createRedisConnection(config.REDIS_URL, 'producer');
+  const producer = new MessageProducer(redis, config.QUEUE_PREFIX, {
+    attempts: config.RETRY_ATTEMPTS,
+    baseDelayMs: config.RETRY_BASE_DELAY_MS,
+    maxDelayMs: config.RETRY_MAX_DELAY_MS,
+  });
+  const app = createApp({
+    dataSource,
+    producer,
+    documents: new LocalDocumentStore(config.DOCUMENTS_DIR),
+    clock: clockFrom(config.CLOCK_START),
+    logger,
+    limits: { documentBytes: config.DOCUMENT_MAX_BYTES },
+  });
+
+  const server: Server = app.listen(config.API_PORT, config.API_HOST, () => {
+    logger.info('api listening', {
+      host: config.API_HOST,
+      port: config.API_PORT,
+    });
+  });
+  onShutdown(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await producer.close();
+    redis.disconnect();
+    await dataSource.destroy();
+  }, logger);
+}
+
+main().catch((error: Error) => {
+  const message =
+    error instanceof ConfigError
+      ? error.message
+      : (error.stack ?? error.message);
+  process.stderr.write(`api: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,275 @@
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { In } from 'typeorm';
+import { z } from 'zod';
+import {
+  Document,
+  Message,
+  MESSAGE_STATUSES,
+  messageRepository,
+  Template,
+  Visit,
+} from '@optic/db';
+import type { Shop } from '@optic/db';
+import type { ApiContext } from '../api-context';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import { ApiProblem } from '../http/problem';
+import { parse } from '../http/validate';
+import { findClient } from './clients.routes';
+import { loadShop, shopOf } from './shop-scope';
+import { refuseUnknownFields } from './templates.routes';
+
+const sendRequest = z
+  .strictObject({
+    channel: z.enum(['sms', 'email']),
+    clientId: z.uuid(),
+    templateId: z.uuid().optional(),
+    body: z.string().min(1).max(100_000).optional(),
+    subject: z.string().trim().min(1).max(255).optional(),
+    kind: z.enum(['transactional', 'marketing']).optional(),
+    salesperson: z.string().trim().min(1).max(100),
+    visitId: z.uuid().optional(),
+    documentIds: z.array(z.uuid()).max(10).default([]),
+  })
+  .refine((r) => Boolean(r.templateId) !== Boolean(r.body), {
+    path: ['body'],
+    message: 'give either templateId or body, not both',
+  })
+  .refine((r) => r.channel === 'email' || r.documentIds.length === 0, {
+    path: ['documentIds'],
+    message: 'only e-mails carry documents',
+  });
+
+type SendRequest = z.infer<typeof sendRequest>;
+
+const listQuery = z.strictObject({
+  channel: z.enum(['sms', 'email']).optional(),
+  clientId: z.uuid().optional(),
+  status: z.enum(MESSAGE_STATUSES).optional(),
+  campaignId: z.uuid().optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export function messagesRoutes(context: ApiContext): Router {
+  const router = Router();
+  const scoped = loadShop(context);
+
+  router.post('/v1/shops/:shopId/messages', scoped, async (req, res) => {
+    const message = await buildMessage(
+      context,
+      shopOf(res),
+      parse(sendRequest, req.body),
+    );
+    await context.dataSource.manager.insert(Message, message);
+    await enqueue(context, message);
+
+    res
+      .status(202)
+      .location(`/v1/shops/${message.shopId}/messages/${message.id}`)
+      .json({ id: message.id, status: message.status });
+  });
+
+  router.get('/v1/shops/:shopId/messages', scoped, async (req, res) => {
+    const query = parse(listQuery, req.query);
+    const rows = await messageRepository.list(
+      context.dataSource.manager,
+      shopOf(res).id,
+      query,
+      decodeCursor(query.cursor),
+      query.limit + 1,
+    );
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    res.json({
+      items: page.map(messageView),
+      nextCursor:
+        rows.length > query.limit && last
+          ? encodeCursor(last.queuedAt, last.id)
+          : null,
+    });
+  });
+
+  router.get(
+    '/v1/shops/:shopId/messages/:messageId',
+    scoped,
+    async (req, res) => {
+      const id = String(req.params.messageId);
+      const manager = context.dataSource.manager;
+      const message = z.uuid().safeParse(id).success
+        ? await messageRepository.findById(manager, id, shopOf(res).id)
+        : null;
+      if (!message) throw ApiProblem.notFound('message', 'messageId');
+
+      const events = await messageRepository.events(manager, message.id);
+      res.json({ ...messageView(message), attemptsLog: events });
+    },
+  );
+
+  return router;
+}
+
+/** Checks every reference and builds the `queued` row; nothing is written. */
+async function buildMessage(
+  context: ApiContext,
+  shop: Shop,
+  input: SendRequest,
+): Promise<Message> {
+  const manager = context.dataSource.manager;
+  const client = await findClient(context, shop.id, input.clientId);
+  if (!client)
+    throw ApiProblem.unprocessable('clientId', 'unknown client of this shop');
+
+  const template = input.templateId
+    ? await findTemplate(context, shop.id, input)
+    : null;
+  const subject = input.subject ?? template?.subject ?? null;
+  if (input.channel === 'email' && !subject) {
+    throw ApiProblem.validation([
+      { path: 'subject', message: 'required for an e-mail' },
+    ]);
+  }
+  refuseUnknownFields({ body: input.body, subject: input.subject });
+
+  if (input.visitId) {
+    const visit = await manager.findOneBy(Visit, {
+      id: input.visitId,
+      clientId: client.id,
+    });
+    if (!visit)
+      throw ApiProblem.unprocessable('visitId', 'unknown visit of this client');
+  }
+  await checkDocuments(context, client.id, input);
+
+  const now = context.clock.now();
+  return manager.create(Message, {
+    id: randomUUID(),
+    shopId: shop.id,
+    clientId: client.id,
+    channel: input.channel,
+    kind: input.kind ?? template?.kind ?? 'transactional',
+    campaignId: null,
+    templateId: template?.id ?? null,
+    visitId: input.visitId ?? null,
+    documentIds: input.documentIds,
+    salesperson: input.salesperson,
+    subject,
+    body: input.body ?? template!.body,
+    status: 'queued',
+    attempts: 0,
+    inFlight: false,
+    credits: 0,
+    queuedAt: now,
+    updatedAt: now,
+  });
+}
+
+async function findTemplate(
+  context: ApiContext,
+  shopId: string,
+  input: SendRequest,
+): Promise<Template> {
+  const template = await context.dataSource.manager.findOneBy(Template, {
+    id: input.templateId!,
+    shopId,
+  });
+  if (!template)
+    throw ApiProblem.unprocessable(
+      'templateId',
+      'unknown template of this shop',
+    );
+  if (template.channel !== input.channel) {
+    throw ApiProblem.unprocessable(
+      'templateId',
+      `a ${template.channel} template cannot be sent by ${input.channel}`,
+    );
+  }
+  return template;
+}
+
+/** Attachments must be documents of this client (and of the visit, if named). */
+async function checkDocuments(
+  context: ApiContext,
+  clientId: string,
+  input: SendRequest,
+): Promise<void> {
+  if (input.documentIds.length === 0) return;
+
+  const documents = await context.dataSource.manager.findBy(Document, {
+    id: In(input.documentIds),
+    clientId,
+  });
+  const found = new Map(documents.map((d) => [d.id, d]));
+  input.documentIds.forEach((id, index) => {
+    const document = found.get(id);
+    const ofVisit =
+      !document?.visitId ||
+      !input.visitId ||
+      document.visitId === input.visitId;
+    if (!document || !ofVisit) {
+      throw ApiProblem.unprocessable(
+        `documentIds.${index}`,
+        'not a document of this client or visit',
+      );
+    }
+  });
+}
+
+/**
+ * The row is committed first; if Redis refuses the job, the sweeper will
+ * enqueue it later, so the send is still accepted.
+ */
+async function enqueue(context: ApiContext, message: Message): Promise<void> {
+  try {
+    await context.producer.enqueue({
+      messageId: message.id,
+      channel: message.channel,
+      lane: 'counter',
+    });
+  } catch (error) {
+    context.logger.warn('enqueue failed, left to the sweeper', {
+      messageId: message.id,
+      error: (error as Error).message,
+    });
+  }
+}
+
+/** A history row: what the shop's history table shows, and each transition's time. */
+export function messageView(message: Message): Record<string, unknown> {
+  return {
+    id: message.id,
+    shopId: message.shopId,
+    clientId: message.clientId,
+    channel: message.channel,
+    kind: message.kind,
+    campaignId: message.campaignId,
+    templateId: message.templateId,
+    visitId: message.visitId,
+    documentIds: message.documentIds,
+    salesperson: message.salesperson,
+    recipient: message.recipient,
+    subject: message.subject,
+    text: message.renderedText ?? message.body,
+    status: message.status,
+    reason: message.reason,
+    error: message.error,
+    attempts: message.attempts,
+    provider: message.provider,
+    providerId: message.providerId,
+    encoding: message.encoding,
+    segments: message.segments,
+    credits: message.credits,
+    notBefore: message.notBefore,
+    timestamps: {
+      queuedAt: message.queuedAt,
+      sendingAt: message.sendingAt,
+      sentAt: message.sentAt,
+      deliveredAt: message.deliveredAt,
+      failedAt: message.failedAt,
+      rejectedAt: message.rejectedAt,
+      cancelledAt: message.cancelledAt,
+      expiredAt: message.expiredAt,
+      unknownAt: message.unknownAt,
+    },
+  };
+}
