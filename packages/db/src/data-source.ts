@@ -47,7 +47,8 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migration',
     synchronize: false,
-    poolSize: options.poolSize ?? 10,
+    // Migrations hold one connection for their lock and need another.
+    poolSize: Math.max(2, options.poolSize ?? 10),
     applicationName: options.applicationName,
     extra: { connectionTimeoutMillis: 5000 },
   });

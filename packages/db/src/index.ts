@@ -11,3 +11,4 @@ export * from './entities/template.entity';
 export * from './entities/visit.entity';
 export * from './repositories/credit-repository';
 export * from './repositories/message-repository';
+export * from './repositories/returning';

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { updateReturning } from './returning';
 
 /**
  * All movements of SMS credit. The balance on `shop` and the ledger change
@@ -13,7 +14,8 @@ export const creditRepository = {
     amount: number,
     note: string | null,
   ): Promise<number> {
-    const rows: { credit_balance: number }[] = await manager.query(
+    const rows = await updateReturning<{ credit_balance: number }>(
+      manager,
       `UPDATE shop SET credit_balance = credit_balance + $2, updated_at = now()
        WHERE id = $1 RETURNING credit_balance`,
       [shopId, amount],
@@ -32,7 +34,8 @@ export const creditRepository = {
     messageId: string,
     amount: number,
   ): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
+    const rows = await updateReturning(
+      manager,
       `UPDATE shop SET credit_balance = credit_balance - $2
        WHERE id = $1 AND credit_balance >= $2 RETURNING id`,
       [shopId, amount],

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { Message } from '../entities/message.entity';
 import type { MessageStatus } from '../entities/message.entity';
+import { updateReturning } from './returning';
 
 /** The statuses a message never leaves (but `sent` → `delivered`/`failed`). */
 export const FINAL_STATUSES: readonly MessageStatus[] = [
@@ -85,7 +86,8 @@ export const messageRepository = {
       sets.push(`${column} = $${params.length}`);
     }
 
-    const rows: unknown[] = await manager.query(
+    const rows = await updateReturning(
+      manager,
       `UPDATE message SET ${sets.join(', ')}
        WHERE id = $1 AND status = ANY($2) RETURNING id`,
       params,

@@ -87,6 +87,9 @@ function safeFileName(name: string): string {
   // Multer reads the name as latin1; browsers send UTF-8.
   const decoded = Buffer.from(name, 'latin1').toString('utf8');
   const base = decoded.split(/[\\/]/).pop() ?? '';
-  const cleaned = [...base].filter((c) => c >= ' ' && c !== '\u007f').join('').trim();
+  const cleaned = [...base]
+    .filter((c) => c >= ' ' && c !== '\u007f')
+    .join('')
+    .trim();
   return cleaned.slice(0, 200) || 'document';
 }

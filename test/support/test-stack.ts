@@ -1,0 +1,237 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import axios from 'axios';
+import type { AxiosInstance } from 'axios';
+import IORedis from 'ioredis';
+import { In } from 'typeorm';
+import { systemClock } from '@optic/domain';
+import type { Clock } from '@optic/domain';
+import { Document } from '@optic/db';
+import { EmailChannel, SmsChannel, startWorkerProcess } from '@optic/delivery';
+import type { RunningWorker } from '@optic/delivery';
+import {
+  EmailLayout,
+  EmailSender,
+  LocalDocumentStore,
+  OctopushSmsProvider,
+} from '@optic/providers';
+import { createRedisConnection, MessageProducer } from '@optic/queue';
+import type { RetryPolicy } from '@optic/queue';
+import { createApp } from '@optic/api';
+import { createSmsSandbox } from '@optic/sms-sandbox';
+import type { SmsSandbox } from '@optic/sms-sandbox';
+import { SmtpTestServer } from './smtp-test-server';
+import { createTestDatabase } from './test-database';
+import type { TestDatabase } from './test-database';
+import { TEST_REDIS_URL } from './test-env';
+
+export const SANDBOX_LOGIN = 'tests@optic.local';
+export const SANDBOX_KEY = 'test-key';
+
+export interface TestStackOptions {
+  retryPolicy?: RetryPolicy;
+  random?: () => number;
+  clock?: Clock;
+  /** Start the SMS and e-mail workers in this process. @defaultValue true */
+  workers?: boolean;
+}
+
+export interface TestStack {
+  db: TestDatabase;
+  redisPrefix: string;
+  sandbox: SmsSandbox;
+  sandboxUrl: string;
+  smtp: SmtpTestServer;
+  producer: MessageProducer;
+  api: AxiosInstance;
+  apiUrl: string;
+  documentsDir: string;
+  workers: RunningWorker[];
+  /** Starts the SMS and e-mail workers (when the stack began without them). */
+  startWorkers(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The whole product on loopback ports, with a database and key prefix of its own. */
+export async function startTestStack(
+  options: TestStackOptions = {},
+): Promise<TestStack> {
+  const clock = options.clock ?? systemClock;
+  const retryPolicy = options.retryPolicy ?? {
+    attempts: 3,
+    baseDelayMs: 100,
+    maxDelayMs: 1000,
+  };
+  const redisPrefix = `{t${randomBytes(5).toString('hex')}}`;
+  const db = await createTestDatabase();
+  const documentsDir = await mkdtemp(path.join(os.tmpdir(), 'optic-docs-'));
+
+  const sandbox = createSmsSandbox({
+    login: SANDBOX_LOGIN,
+    apiKey: SANDBOX_KEY,
+    clock,
+  });
+  const { url: sandboxUrl } = await sandbox.listen(0);
+  const smtp = await new SmtpTestServer().start();
+
+  const redis = createRedisConnection(TEST_REDIS_URL, 'producer');
+  const producer = new MessageProducer(redis, redisPrefix, retryPolicy);
+  const documents = new LocalDocumentStore(documentsDir);
+  const app = createApp({
+    dataSource: db.dataSource,
+    producer,
+    documents,
+    clock,
+    logger: silentish(),
+    limits: { documentBytes: 5 * 1024 * 1024 },
+  });
+  const server = await listen(app);
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const settings = {
+    db,
+    redisPrefix,
+    retryPolicy,
+    clock,
+    random: options.random,
+    sandboxUrl,
+    smtp,
+    documentsDir,
+  };
+  const workers: RunningWorker[] = [];
+  const startAll = async (): Promise<void> => {
+    workers.push(...(await startWorkers(settings)));
+  };
+  if (options.workers !== false) await startAll();
+
+  const close = async (): Promise<void> => {
+    await Promise.all(workers.map((w) => w.close()));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await producer.close();
+    redis.disconnect();
+    await sandbox.close();
+    await smtp.stop();
+    await deleteKeys(redisPrefix);
+    await db.drop();
+    await rm(documentsDir, { recursive: true, force: true });
+  };
+
+  return {
+    db,
+    redisPrefix,
+    sandbox,
+    sandboxUrl,
+    smtp,
+    producer,
+    api: axios.create({ baseURL: apiUrl, validateStatus: () => true }),
+    apiUrl,
+    documentsDir,
+    workers,
+    startWorkers: startAll,
+    close,
+  };
+}
+
+interface WorkerSettings {
+  db: TestDatabase;
+  redisPrefix: string;
+  retryPolicy: RetryPolicy;
+  clock: Clock;
+  random?: () => number;
+  sandboxUrl: string;
+  smtp: SmtpTestServer;
+  documentsDir: string;
+}
+
+async function startWorkers(s: WorkerSettings): Promise<RunningWorker[]> {
+  const common = {
+    databaseUrl: s.db.url,
+    redisUrl: TEST_REDIS_URL,
+    queuePrefix: s.redisPrefix,
+    retryPolicy: s.retryPolicy,
+    concurrency: { counter: 10, campaign: 10 },
+    sweepIntervalMs: 60_000,
+    clock: s.clock,
+    logger: silentish(),
+    random: s.random,
+  };
+  const provider = new OctopushSmsProvider({
+    baseUrl: s.sandboxUrl,
+    login: SANDBOX_LOGIN,
+    apiKey: SANDBOX_KEY,
+    timeoutMs: 2000,
+  });
+  const sms = await startWorkerProcess(
+    { ...common, channel: 'sms' },
+    () => new SmsChannel(provider),
+  );
+  const sender = new EmailSender();
+  const email = await startWorkerProcess(
+    { ...common, channel: 'email' },
+    (dataSource) =>
+      new EmailChannel({
+        sender,
+        layout: new EmailLayout(),
+        store: new LocalDocumentStore(s.documentsDir),
+        loadDocuments: (shopId, ids) =>
+          dataSource.manager.findBy(Document, { shopId, id: In(ids) }),
+        defaultSmtp: { host: '127.0.0.1', port: s.smtp.port, secure: false },
+        defaultFrom: 'no-reply@optic.test',
+        secrets: null,
+      }),
+  );
+  // Pooled SMTP connections would keep the test server's close waiting.
+  const closeEmail = email.close;
+  email.close = async () => {
+    await closeEmail();
+    sender.close();
+  };
+  const closeSms = sms.close;
+  sms.close = async () => {
+    await closeSms();
+    provider.close();
+  };
+  return [sms, email];
+}
+
+function listen(app: ReturnType<typeof createApp>): Promise<Server> {
+  return new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+/** Removes every key this stack's queues made. */
+async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new IORedis(TEST_REDIS_URL);
+  try {
+    const stream = redis.scanStream({ match: `${prefix}:*`, count: 1000 });
+    for await (const keys of stream as AsyncIterable<string[]>) {
+      if (keys.length > 0) await redis.del(...keys);
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Tests log nothing unless LOG_TESTS is set, then everything to stderr. */
+function silentish() {
+  const log =
+    (level: string) => (msg: string, fields?: Record<string, unknown>) => {
+      if (process.env.LOG_TESTS)
+        process.stderr.write(
+          `${level} ${msg} ${JSON.stringify(fields ?? {})}\n`,
+        );
+    };
+  const logger = {
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    child: () => logger,
+  };
+  return logger;
+}
