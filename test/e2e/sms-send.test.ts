@@ -66,7 +66,7 @@ describe('sending an SMS from the counter', () => {
       credits: 1,
     });
     expect(
-      stack.sandbox.messages().filter((m) => m.request_id === id),
+      stack.sandbox.messages().filter((m) => m.requestId === id),
     ).toHaveLength(1);
     expect(await balanceOf(shopId)).toBe(9);
   });
@@ -181,7 +181,7 @@ describe('sending an SMS from the counter', () => {
     expect(firstGap).toBeGreaterThanOrEqual(150);
     expect(secondGap).toBeGreaterThan(firstGap);
     expect(
-      stack.sandbox.messages().filter((m) => m.request_id === id),
+      stack.sandbox.messages().filter((m) => m.requestId === id),
     ).toHaveLength(1);
     expect(await balanceOf(shopId)).toBe(2);
   });

@@ -67,7 +67,7 @@ describe('when Redis loses the jobs of waiting messages', () => {
     expect(await sweeper.sweepOnce()).toBe(0);
     for (const id of ids) {
       expect(
-        stack.sandbox.messages().filter((m) => m.request_id === id),
+        stack.sandbox.messages().filter((m) => m.requestId === id),
       ).toHaveLength(1);
     }
     expect(stack.sandbox.messages()).toHaveLength(10);

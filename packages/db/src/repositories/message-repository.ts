@@ -163,16 +163,27 @@ export const messageRepository = {
       .getMany();
   },
 
-  async countByStatus(
+  /** `{ sms: { sent: 12, rejected: 2 }, email: { … } }` for a shop or campaign. */
+  async countByChannelAndStatus(
     manager: EntityManager,
     shopId: string,
-  ): Promise<Record<string, number>> {
-    const rows: { status: string; count: string }[] = await manager.query(
-      `SELECT status, count(*) AS count FROM message WHERE shop_id = $1
-       GROUP BY status`,
-      [shopId],
-    );
-    return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
+    campaignId: string | null,
+  ): Promise<Record<string, Record<string, number>>> {
+    const rows: { channel: string; status: string; count: string }[] =
+      await manager.query(
+        `SELECT channel, status, count(*) AS count FROM message
+       WHERE shop_id = $1 AND ($2::uuid IS NULL OR campaign_id = $2)
+       GROUP BY channel, status`,
+        [shopId, campaignId],
+      );
+    const counts: Record<string, Record<string, number>> = {};
+    for (const row of rows) {
+      counts[row.channel] = {
+        ...counts[row.channel],
+        [row.status]: Number(row.count),
+      };
+    }
+    return counts;
   },
 };
 

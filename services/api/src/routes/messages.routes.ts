@@ -51,6 +51,8 @@ const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+const statsQuery = z.strictObject({ campaignId: z.uuid().optional() });
+
 export function messagesRoutes(context: ApiContext): Router {
   const router = Router();
   const scoped = loadShop(context);
@@ -88,6 +90,16 @@ export function messagesRoutes(context: ApiContext): Router {
           ? encodeCursor(last.queuedAt, last.id)
           : null,
     });
+  });
+
+  router.get('/v1/shops/:shopId/messages/stats', scoped, async (req, res) => {
+    const { campaignId } = parse(statsQuery, req.query);
+    const counts = await messageRepository.countByChannelAndStatus(
+      context.dataSource.manager,
+      shopOf(res).id,
+      campaignId ?? null,
+    );
+    res.json({ counts });
   });
 
   router.get(

@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '../..');
+
+export interface ChildSpec {
+  name: string;
+  entry: string;
+  env: Record<string, string>;
+}
+
+/** The processes of the stack, each logging to its own file. */
+export class ChildProcesses {
+  private readonly children: { name: string; process: ChildProcess }[] = [];
+
+  constructor(private readonly logDir: string) {
+    mkdirSync(logDir, { recursive: true });
+  }
+
+  start(spec: ChildSpec): void {
+    const log = createWriteStream(path.join(this.logDir, `${spec.name}.log`), {
+      flags: 'a',
+    });
+    const child = spawn(process.execPath, ['--import', 'tsx', spec.entry], {
+      cwd: ROOT,
+      env: spec.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    child.once('exit', (code, signal) => {
+      if (code !== 0 && signal === null && !this.stopping) {
+        process.stderr.write(
+          `\n${spec.name} exited with code ${code}; see ${this.logDir}/${spec.name}.log\n`,
+        );
+      }
+    });
+    this.children.push({ name: spec.name, process: child });
+  }
+
+  private stopping = false;
+
+  /** SIGTERM to every child, then waits for all of them to exit. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(
+      this.children.map(({ process: child }) => {
+        if (child.exitCode !== null || child.signalCode !== null)
+          return Promise.resolve();
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        return exited;
+      }),
+    );
+  }
+
+  /** Names of children that have already died. */
+  dead(): string[] {
+    return this.children
+      .filter((c) => c.process.exitCode !== null)
+      .map((c) => c.name);
+  }
+}
+
+/** A TCP port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        resolve(typeof address === 'object' && address ? address.port : 0),
+      );
+    });
+  });
+}
