@@ -6,6 +6,7 @@ import {
 describe('parseConfig', () => {
   it('applies the defaults to an empty environment', () => {
     expect(parseConfig({})).toEqual({
+      host: '127.0.0.1',
       port: 4010,
       login: 'demo@optic.local',
       apiKey: 'sandbox-key',
@@ -17,6 +18,7 @@ describe('parseConfig', () => {
 
   it('reads every variable', () => {
     const config = parseConfig({
+      SMS_SANDBOX_HOST: '0.0.0.0',
       SMS_SANDBOX_PORT: '0',
       SMS_SANDBOX_LOGIN: 'shop@optic.local',
       SMS_SANDBOX_API_KEY: 'k',
@@ -26,6 +28,7 @@ describe('parseConfig', () => {
     });
 
     expect(config).toEqual({
+      host: '0.0.0.0',
       port: 0,
       login: 'shop@optic.local',
       apiKey: 'k',

@@ -16,7 +16,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`);
 
   const url = databaseUrl(name);
-  const dataSource = await createDataSource({ url, poolSize: 20 }).initialize();
+  const dataSource = await createDataSource({ url, poolSize: 6 }).initialize();
   return {
     url,
     dataSource,

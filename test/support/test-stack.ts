@@ -155,6 +155,7 @@ async function startWorkers(s: WorkerSettings): Promise<RunningWorker[]> {
     retryPolicy: s.retryPolicy,
     concurrency: { counter: 10, campaign: 10 },
     sweepIntervalMs: 60_000,
+    poolSize: 4,
     clock: s.clock,
     logger: silentish(),
     random: s.random,

@@ -21,6 +21,12 @@ export interface WorkerProcessSettings {
   retryPolicy: RetryPolicy;
   concurrency: Record<QueueLane, number>;
   sweepIntervalMs: number;
+  /**
+   * Postgres connections of this process. A job holds one only inside its
+   * two short transactions, never during the provider call, so a few serve
+   * a concurrency of fifty.
+   */
+  poolSize: number;
   clock: Clock;
   logger: Logger;
   random?: () => number;
@@ -43,7 +49,7 @@ export async function startWorkerProcess(
 ): Promise<RunningWorker> {
   const dataSource = await createDataSource({
     url: settings.databaseUrl,
-    poolSize: settings.concurrency.counter + settings.concurrency.campaign,
+    poolSize: settings.poolSize,
     applicationName: `worker-${settings.channel}`,
   }).initialize();
 

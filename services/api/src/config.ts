@@ -10,6 +10,7 @@ export function loadConfig(
       ...commonEnv,
       API_HOST: z.string().default('127.0.0.1'),
       API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+      DATABASE_POOL_SIZE: intEnv(10),
       DOCUMENTS_DIR: z.string().min(1).default('.data/documents'),
       DOCUMENT_MAX_BYTES: intEnv(10 * 1024 * 1024),
       RETRY_ATTEMPTS: intEnv(5),

@@ -2,6 +2,8 @@ import type { LevelWithSilent } from 'pino';
 
 /** The sandbox process's settings, read once from the environment. */
 export interface SmsSandboxProcessConfig {
+  /** SMS_SANDBOX_HOST; 0.0.0.0 only inside a container. @defaultValue "127.0.0.1" */
+  host: string;
   /** SMS_SANDBOX_PORT. @defaultValue 4010 */
   port: number;
   /** SMS_SANDBOX_LOGIN. @defaultValue "demo@optic.local" */
@@ -41,6 +43,7 @@ export function loadConfig(): Readonly<SmsSandboxProcessConfig> {
 /** Validates an environment and applies the defaults. */
 export function parseConfig(env: Env): Readonly<SmsSandboxProcessConfig> {
   return Object.freeze({
+    host: readText(env, 'SMS_SANDBOX_HOST', '127.0.0.1'),
     port: readInteger(env, 'SMS_SANDBOX_PORT', 4010, 65535),
     login: readText(env, 'SMS_SANDBOX_LOGIN', 'demo@optic.local'),
     apiKey: readText(env, 'SMS_SANDBOX_API_KEY', 'sandbox-key'),

@@ -7,7 +7,6 @@ import { createSmsSandbox } from './sms-sandbox';
 import type { SmsSandbox } from './sms-sandbox';
 
 // The sandbox must never be reachable from another machine.
-const HOST = '127.0.0.1';
 
 async function main(): Promise<void> {
   const config = readConfigOrExit();
@@ -28,7 +27,7 @@ async function main(): Promise<void> {
     },
   });
 
-  await sandbox.listen(config.port, HOST);
+  await sandbox.listen(config.port, config.host);
   stopOnSignals(sandbox, logger);
 }
 

@@ -42,6 +42,7 @@ async function main(): Promise<void> {
         campaign: config.EMAIL_CAMPAIGN_CONCURRENCY,
       },
       sweepIntervalMs: config.SWEEP_INTERVAL_MS,
+      poolSize: config.DATABASE_POOL_SIZE,
       clock: clockFrom(config.CLOCK_START),
       logger,
     },

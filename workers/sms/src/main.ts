@@ -44,6 +44,7 @@ async function main(): Promise<void> {
         campaign: config.SMS_CAMPAIGN_CONCURRENCY,
       },
       sweepIntervalMs: config.SWEEP_INTERVAL_MS,
+      poolSize: config.DATABASE_POOL_SIZE,
       clock: clockFrom(config.CLOCK_START),
       logger,
     },

@@ -1,4 +1,9 @@
+import { z } from 'zod';
 import { ApiProblem } from './problem';
+
+// What encodeCursor writes. Anything else would reach SQL as a bad uuid or
+// an out-of-range timestamp and fail there as a 500.
+const cursorShape = z.tuple([z.iso.datetime(), z.uuid()]);
 
 /** An opaque page cursor: the sort key of the last row returned. */
 export function encodeCursor(at: Date, id: string): string {
@@ -12,13 +17,10 @@ export function decodeCursor(
 ): { queuedAt: Date; id: string } | null {
   if (!cursor) return null;
   try {
-    const [at, id] = JSON.parse(
-      Buffer.from(cursor, 'base64url').toString(),
-    ) as [string, string];
-    const queuedAt = new Date(at);
-    if (Number.isNaN(queuedAt.getTime()) || typeof id !== 'string')
-      throw new Error('bad cursor');
-    return { queuedAt, id };
+    const [at, id] = cursorShape.parse(
+      JSON.parse(Buffer.from(cursor, 'base64url').toString()),
+    );
+    return { queuedAt: new Date(at), id };
   } catch {
     throw ApiProblem.validation([
       { path: 'cursor', message: 'not a cursor returned by this API' },

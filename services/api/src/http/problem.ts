@@ -43,11 +43,22 @@ export class ApiProblem extends Error {
 
 /** Turns zod issues into one entry per bad field. */
 export function fieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
-  return error.issues.map((issue) => ({
-    path:
-      [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    const at = [prefix, ...issue.path.map(String)];
+    // zod reports every unknown key in one issue on the parent object;
+    // name each key instead, or the client is only told "(body)".
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: fieldPath([...at, key]),
+        message: 'not a known field',
+      }));
+    }
+    return [{ path: fieldPath(at), message: issue.message }];
+  });
+}
+
+function fieldPath(parts: string[]): string {
+  return parts.filter(Boolean).join('.') || '(body)';
 }
 
 export const notFoundRoute: RequestHandler = (req, _res, next) => {
@@ -87,12 +98,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
 function toProblem(error: unknown): ApiProblem {
   if (error instanceof ApiProblem) return error;
 
-  const raw = error as {
-    type?: string;
-    status?: number;
-    code?: string;
-    field?: string;
-  };
+  const raw = error as { type?: string };
   if (raw.type === 'entity.parse.failed') {
     return new ApiProblem(
       400,
@@ -108,11 +114,12 @@ function toProblem(error: unknown): ApiProblem {
       'the request body is too large',
     );
   }
-  if (raw.code === 'LIMIT_FILE_SIZE') {
-    return ApiProblem.unprocessable(
-      raw.field ?? 'file',
-      'the file is too large',
-      'file_too_large',
+  if (isClientError(error)) {
+    return new ApiProblem(
+      error.status,
+      'unreadable_body',
+      'the request body cannot be read',
+      [{ path: '(body)', message: error.message }],
     );
   }
   if (isUnavailable(error)) {
@@ -123,6 +130,22 @@ function toProblem(error: unknown): ApiProblem {
     );
   }
   return new ApiProblem(500, 'internal', 'internal error');
+}
+
+/**
+ * body-parser's other refusals (an unsupported charset or content encoding,
+ * a corrupt gzip body) are http-errors marked safe to show.
+ */
+function isClientError(
+  error: unknown,
+): error is { status: number; message: string } {
+  const raw = error as { status?: unknown; expose?: unknown };
+  return (
+    raw.expose === true &&
+    typeof raw.status === 'number' &&
+    raw.status >= 400 &&
+    raw.status < 500
+  );
 }
 
 function isUnavailable(error: unknown): boolean {

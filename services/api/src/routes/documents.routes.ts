@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import { Document, Visit } from '@optic/db';
 import type { ApiContext } from '../api-context';
 import { ApiProblem } from '../http/problem';
-import { parse } from '../http/validate';
+import { check } from '../http/validate';
 import { findClient } from './clients.routes';
 import { loadShop, shopOf } from './shop-scope';
 
@@ -31,18 +32,10 @@ export function documentsRoutes(context: ApiContext): Router {
   router.post(
     '/v1/shops/:shopId/documents',
     loadShop(context),
-    upload.single('file'),
+    receiveUpload(upload.single('file'), context.limits.documentBytes),
     async (req, res) => {
       const shop = shopOf(res);
-      const input = parse(documentFields, req.body);
-      const file = req.file;
-      if (!file)
-        throw ApiProblem.validation([
-          {
-            path: 'file',
-            message: 'a file is required (multipart field "file")',
-          },
-        ]);
+      const { input, file } = parseUpload(req.body, req.file);
 
       const client = await findClient(context, shop.id, input.clientId);
       if (!client)
@@ -80,6 +73,59 @@ export function documentsRoutes(context: ApiContext): Router {
   );
 
   return router;
+}
+
+/** The form's fields and its file, every bad one named in one answer. */
+function parseUpload(
+  body: unknown,
+  file: Express.Multer.File | undefined,
+): { input: z.infer<typeof documentFields>; file: Express.Multer.File } {
+  const result = check(documentFields, body);
+  const errors = result.ok ? [] : result.errors;
+  if (!file) {
+    errors.push({
+      path: 'file',
+      message: 'a file is required (multipart field "file")',
+    });
+  }
+  if (!result.ok || !file) throw ApiProblem.validation(errors);
+  return { input: result.data, file };
+}
+
+/**
+ * Multer fails with its own errors (a limit, an unexpected part) and passes
+ * on busboy's for a malformed form: all are the client's, never a 500.
+ */
+function receiveUpload(
+  upload: RequestHandler,
+  maxBytes: number,
+): RequestHandler {
+  return (req, res, next) => {
+    upload(req, res, (error?: unknown) => {
+      next(error === undefined ? undefined : uploadProblem(error, maxBytes));
+    });
+  };
+}
+
+function uploadProblem(error: unknown, maxBytes: number): ApiProblem {
+  if (!(error instanceof multer.MulterError)) {
+    return new ApiProblem(
+      400,
+      'invalid_multipart',
+      'the request body is not a valid multipart form',
+      [{ path: '(body)', message: (error as Error).message }],
+    );
+  }
+  if (error.code === 'LIMIT_FILE_SIZE') {
+    return ApiProblem.unprocessable(
+      error.field ?? 'file',
+      `the file is larger than the ${maxBytes} bytes allowed`,
+      'file_too_large',
+    );
+  }
+  return ApiProblem.validation([
+    { path: error.field ?? '(body)', message: error.message },
+  ]);
 }
 
 /** Keeps the name shown to people, without any path or control character. */

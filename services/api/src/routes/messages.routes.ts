@@ -33,7 +33,7 @@ const sendRequest = z
   })
   .refine((r) => Boolean(r.templateId) !== Boolean(r.body), {
     path: ['body'],
-    message: 'give either templateId or body, not both',
+    message: 'give exactly one of templateId and body',
   })
   .refine((r) => r.channel === 'email' || r.documentIds.length === 0, {
     path: ['documentIds'],
