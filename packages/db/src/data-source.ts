@@ -10,6 +10,7 @@ import { Suppression } from './entities/suppression.entity';
 import { Template } from './entities/template.entity';
 import { Visit } from './entities/visit.entity';
 import { InitialSchema1764800000000 } from './migrations/1764800000000-initial-schema';
+import { SmsChannel1764850000000 } from './migrations/1764850000000-sms-channel';
 
 export const ENTITIES = [
   Shop,
@@ -24,7 +25,7 @@ export const ENTITIES = [
   CreditLedgerEntry,
 ];
 
-export const MIGRATIONS = [InitialSchema1764800000000];
+export const MIGRATIONS = [InitialSchema1764800000000, SmsChannel1764850000000];
 
 export interface DatabaseOptions {
   /** A `postgres://` URL. */

@@ -66,6 +66,26 @@ export class Shop {
   @Column({ name: 'copy_address', type: 'text', nullable: true })
   copyAddress!: string | null;
 
+  /** Marketing SMS hours; null means the default (Mon–Sat 08:00–20:00). */
+  @Column({ name: 'sending_window', type: 'jsonb', nullable: true })
+  sendingWindow!: {
+    days: number[];
+    start: string;
+    end: string;
+    excludeHolidays: boolean;
+  } | null;
+
+  /** The shop's own Octopush account; null means the platform's. */
+  @Column({ name: 'sms_provider_login', type: 'text', nullable: true })
+  smsProviderLogin!: string | null;
+
+  /** Sealed with the platform's secret key; never returned by the API. */
+  @Column({ name: 'sms_provider_key_enc', type: 'text', nullable: true })
+  smsProviderKeyEnc!: string | null;
+
+  @Column({ name: 'sms_provider_type', type: 'text', nullable: true })
+  smsProviderType!: 'sms_premium' | 'sms_low_cost' | null;
+
   /** Always equal to the sum of this shop's credit ledger. */
   @Column({ name: 'credit_balance', type: 'integer' })
   creditBalance!: number;

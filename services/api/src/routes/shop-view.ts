@@ -24,6 +24,10 @@ function isTimeZone(value: string): boolean {
 
 /** A shop as the API shows it: secrets are never returned. */
 export function shopView(shop: Shop): Record<string, unknown> {
-  const { smtpPasswordEnc, ...visible } = shop;
-  return { ...visible, smtpPasswordSet: smtpPasswordEnc !== null };
+  const { smtpPasswordEnc, smsProviderKeyEnc, ...visible } = shop;
+  return {
+    ...visible,
+    smtpPasswordSet: smtpPasswordEnc !== null,
+    smsProviderKeySet: smsProviderKeyEnc !== null,
+  };
 }
