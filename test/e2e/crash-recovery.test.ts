@@ -1,7 +1,7 @@
 import { In } from 'typeorm';
 import { systemClock } from '@optic/domain';
 import { Document } from '@optic/db';
-import { EmailChannel, MessageProcessor, SmsChannel } from '@optic/delivery';
+import { EmailChannel, MessageProcessor, SmsChannel, SmsProviderRegistry } from '@optic/delivery';
 import type { ChannelHandler, SendContext } from '@optic/delivery';
 import {
   EmailLayout,
@@ -52,7 +52,7 @@ describe('when a worker dies between the provider call and the record', () => {
 
   beforeAll(async () => {
     stack = await startTestStack({ workers: false });
-    sms = new SmsChannel(provider());
+    sms = new SmsChannel(new SmsProviderRegistry(provider(), provider, null));
     email = new EmailChannel({
       sender,
       layout: new EmailLayout(),

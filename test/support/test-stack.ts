@@ -11,7 +11,7 @@ import { In } from 'typeorm';
 import { systemClock } from '@optic/domain';
 import type { Clock } from '@optic/domain';
 import { Document } from '@optic/db';
-import { EmailChannel, SmsChannel, startWorkerProcess } from '@optic/delivery';
+import { EmailChannel, SmsChannel, SmsProviderRegistry, startWorkerProcess } from '@optic/delivery';
 import type { RunningWorker } from '@optic/delivery';
 import {
   EmailLayout,
@@ -168,7 +168,7 @@ async function startWorkers(s: WorkerSettings): Promise<RunningWorker[]> {
   });
   const sms = await startWorkerProcess(
     { ...common, channel: 'sms' },
-    () => new SmsChannel(provider),
+    () => new SmsChannel(new SmsProviderRegistry(provider, () => provider, null)),
   );
   const sender = new EmailSender();
   const email = await startWorkerProcess(

@@ -6,3 +6,5 @@ export * from './message-processor';
 export * from './delivery-worker';
 export * from './sweeper';
 export * from './worker-process';
+export * from './render-sms';
+export * from './sms-provider-registry';

@@ -1,13 +1,5 @@
-import {
-  composeSms,
-  countSms,
-  MAX_SMS_SEGMENTS,
-  normalizeMobile,
-  renderMergeFields,
-  transliterateToGsm,
-} from '@optic/domain';
+import { countSms, MAX_SMS_SEGMENTS, normalizeMobile } from '@optic/domain';
 import type { Message } from '@optic/db';
-import type { SmsProvider } from '@optic/providers';
 import { reject } from './channel-handler';
 import type {
   ChannelHandler,
@@ -15,7 +7,8 @@ import type {
   SendContext,
   SendOutcome,
 } from './channel-handler';
-import { mergeValuesOf } from './merge-values';
+import { renderSmsText } from './render-sms';
+import type { SmsProviderRegistry } from './sms-provider-registry';
 
 // Resend after a crash only well inside the provider's deduplication window,
 // leaving room for clock drift and the time the resend itself takes.
@@ -25,11 +18,9 @@ const DEDUP_SAFETY_MARGIN_MS = 3600 * 1000;
 export class SmsChannel implements ChannelHandler {
   readonly channel = 'sms';
 
-  constructor(private readonly provider_: SmsProvider) {}
+  readonly provider = 'octopush';
 
-  get provider(): string {
-    return this.provider_.name;
-  }
+  constructor(private readonly providers: SmsProviderRegistry) {}
 
   prepare(context: SendContext): Preparation {
     const { client, shop } = context;
@@ -71,7 +62,7 @@ export class SmsChannel implements ChannelHandler {
 
   async send(context: SendContext): Promise<SendOutcome> {
     const { message, shop } = context;
-    return this.provider_.send({
+    return this.providers.forShop(shop).send({
       reference: message.id,
       to: message.recipient!,
       text: message.renderedText!,
@@ -83,19 +74,17 @@ export class SmsChannel implements ChannelHandler {
   canResendAfterCrash(message: Message, now: Date): boolean {
     if (!message.sendingAt) return false;
     const age = now.getTime() - message.sendingAt.getTime();
-    return age < this.provider_.deduplicationWindowMs - DEDUP_SAFETY_MARGIN_MS;
+    return age < this.providers.deduplicationWindowMs - DEDUP_SAFETY_MARGIN_MS;
   }
 
   private render(context: SendContext): string {
-    const { shop, message } = context;
-    const composed = composeSms({
-      body: message.body,
-      header: shop.smsHeader ?? undefined,
-      signature: shop.smsSignature ?? undefined,
-      stopMention: shop.smsStopMention ?? undefined,
-      kind: message.kind,
+    return renderSmsText({
+      body: context.message.body,
+      kind: context.message.kind,
+      shop: context.shop,
+      client: context.client,
+      visit: context.visit,
     });
-    const text = renderMergeFields(composed, mergeValuesOf(context));
-    return shop.smsTransliterate ? transliterateToGsm(text) : text;
   }
+
 }

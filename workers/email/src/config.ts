@@ -15,13 +15,6 @@ export function loadConfig(
       SMTP_PASSWORD: z.string().optional(),
       EMAIL_FROM: z.email().default('no-reply@optic.local'),
       DOCUMENTS_DIR: z.string().min(1).default('.data/documents'),
-      SECRET_KEY: z
-        .string()
-        .regex(
-          /^[A-Za-z0-9+/]{43}=$/,
-          '32 bytes in base64 (openssl rand -base64 32)',
-        )
-        .optional(),
       EMAIL_COUNTER_CONCURRENCY: intEnv(10),
       EMAIL_CAMPAIGN_CONCURRENCY: intEnv(20),
       RETRY_ATTEMPTS: intEnv(5),

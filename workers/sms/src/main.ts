@@ -1,4 +1,5 @@
-import { SmsChannel, startWorkerProcess } from '@optic/delivery';
+import { SecretBox } from '@optic/domain';
+import { SmsChannel, SmsProviderRegistry, startWorkerProcess } from '@optic/delivery';
 import { OctopushSmsProvider } from '@optic/providers';
 import {
   checkPostgres,
@@ -22,12 +23,18 @@ async function main(): Promise<void> {
     (await checkPostgres(config.DATABASE_URL));
   if (unreachable) throw new ConfigError(unreachable);
 
-  const provider = new OctopushSmsProvider({
-    baseUrl: config.OCTOPUSH_URL,
-    login: config.OCTOPUSH_LOGIN,
-    apiKey: config.OCTOPUSH_API_KEY,
-    timeoutMs: config.OCTOPUSH_TIMEOUT_MS,
-  });
+  const octopush = (account: { login: string; apiKey: string; type?: 'sms_premium' | 'sms_low_cost' }) =>
+    new OctopushSmsProvider({
+      baseUrl: config.OCTOPUSH_URL,
+      timeoutMs: config.OCTOPUSH_TIMEOUT_MS,
+      ...account,
+    });
+  const secrets = config.SECRET_KEY ? new SecretBox(Buffer.from(config.SECRET_KEY, 'base64')) : null;
+  const providers = new SmsProviderRegistry(
+    octopush({ login: config.OCTOPUSH_LOGIN, apiKey: config.OCTOPUSH_API_KEY }),
+    octopush,
+    secrets,
+  );
   const running = await startWorkerProcess(
     {
       channel: 'sms',
@@ -48,13 +55,13 @@ async function main(): Promise<void> {
       clock: clockFrom(config.CLOCK_START),
       logger,
     },
-    () => new SmsChannel(provider),
+    () => new SmsChannel(providers),
   );
 
   logger.info('sms worker started', { pid: process.pid });
   onShutdown(async () => {
     await running.close();
-    provider.close();
+    providers.close();
   }, logger);
 }
 
