@@ -1,7 +1,12 @@
 import { In } from 'typeorm';
 import { systemClock } from '@optic/domain';
 import { Document } from '@optic/db';
-import { EmailChannel, MessageProcessor, SmsChannel, SmsProviderRegistry } from '@optic/delivery';
+import {
+  EmailChannel,
+  MessageProcessor,
+  SmsChannel,
+  SmsProviderRegistry,
+} from '@optic/delivery';
 import type { ChannelHandler, SendContext } from '@optic/delivery';
 import {
   EmailLayout,

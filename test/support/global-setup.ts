@@ -1,16 +1,10 @@
 import { Client } from 'pg';
-import { createDataSource, runMigrations } from '@optic/db';
 import { checkPostgres, checkRedis } from '@optic/runtime';
-import {
-  databaseUrl,
-  TEMPLATE_DATABASE,
-  TEST_POSTGRES_URL,
-  TEST_REDIS_URL,
-} from './test-env';
+import { TEST_POSTGRES_URL, TEST_REDIS_URL } from './test-env';
 
 /**
- * Builds a migrated template database once per run; each test file then
- * copies it (CREATE DATABASE … TEMPLATE), which takes milliseconds.
+ * Checks that Redis and PostgreSQL answer, and drops the test databases of
+ * earlier runs that were interrupted (their process is gone).
  */
 export default async function globalSetup(): Promise<void> {
   const unreachable =
@@ -21,27 +15,28 @@ export default async function globalSetup(): Promise<void> {
   const admin = new Client({ connectionString: TEST_POSTGRES_URL });
   await admin.connect();
   try {
-    await dropOldTestDatabases(admin);
-    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE}`);
-    await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
+    await dropOrphanedDatabases(admin);
   } finally {
     await admin.end();
   }
-
-  const dataSource = await createDataSource({
-    url: databaseUrl(TEMPLATE_DATABASE),
-    poolSize: 1,
-  }).initialize();
-  await runMigrations(dataSource);
-  await dataSource.destroy();
 }
 
-/** Databases left by an interrupted earlier run. */
-async function dropOldTestDatabases(admin: Client): Promise<void> {
+async function dropOrphanedDatabases(admin: Client): Promise<void> {
   const rows = await admin.query<{ datname: string }>(
-    `SELECT datname FROM pg_database WHERE datname LIKE 'optic_test_f%'`,
+    `SELECT datname FROM pg_database WHERE datname ~ '^optic_test_f[0-9]+_'`,
   );
   for (const { datname } of rows.rows) {
+    const pid = Number(/^optic_test_f(\d+)_/.exec(datname)?.[1]);
+    if (isAlive(pid)) continue;
     await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }

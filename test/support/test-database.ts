@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '@optic/db';
-import { databaseUrl, TEMPLATE_DATABASE, TEST_POSTGRES_URL } from './test-env';
+import { createDataSource, runMigrations } from '@optic/db';
+import { databaseUrl, TEST_POSTGRES_URL } from './test-env';
 
 export interface TestDatabase {
   url: string;
@@ -10,13 +10,19 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database of its own for one test file. */
+/**
+ * A fresh database of its own for one test file, migrated the way
+ * `npm run migrate` does it (so every run also tests the migrations).
+ */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `optic_test_f${randomBytes(6).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`);
+  // The jest worker's pid in the name lets a later run drop only the
+  // databases of runs that are gone, never those of a run still going.
+  const name = `optic_test_f${process.pid}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
 
   const url = databaseUrl(name);
   const dataSource = await createDataSource({ url, poolSize: 6 }).initialize();
+  await runMigrations(dataSource);
   return {
     url,
     dataSource,

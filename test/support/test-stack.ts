@@ -8,10 +8,15 @@ import axios from 'axios';
 import type { AxiosInstance } from 'axios';
 import IORedis from 'ioredis';
 import { In } from 'typeorm';
-import { systemClock } from '@optic/domain';
+import { SecretBox, systemClock } from '@optic/domain';
 import type { Clock } from '@optic/domain';
 import { Document } from '@optic/db';
-import { EmailChannel, SmsChannel, SmsProviderRegistry, startWorkerProcess } from '@optic/delivery';
+import {
+  EmailChannel,
+  SmsChannel,
+  SmsProviderRegistry,
+  startWorkerProcess,
+} from '@optic/delivery';
 import type { RunningWorker } from '@optic/delivery';
 import {
   EmailLayout,
@@ -31,6 +36,9 @@ import { TEST_REDIS_URL } from './test-env';
 
 export const SANDBOX_LOGIN = 'tests@optic.local';
 export const SANDBOX_KEY = 'test-key';
+export const TEST_WEBHOOK_TOKEN = 'test-webhook-token-0123456789';
+/** The platform's secret key in tests: 32 fixed bytes. */
+export const TEST_SECRET_KEY = Buffer.alloc(32, 7);
 
 export interface TestStackOptions {
   retryPolicy?: RetryPolicy;
@@ -87,6 +95,8 @@ export async function startTestStack(
     documents,
     clock,
     logger: silentish(),
+    secrets: new SecretBox(TEST_SECRET_KEY),
+    webhookToken: TEST_WEBHOOK_TOKEN,
     limits: { documentBytes: 5 * 1024 * 1024 },
   });
   const server = await listen(app);
@@ -168,7 +178,8 @@ async function startWorkers(s: WorkerSettings): Promise<RunningWorker[]> {
   });
   const sms = await startWorkerProcess(
     { ...common, channel: 'sms' },
-    () => new SmsChannel(new SmsProviderRegistry(provider, () => provider, null)),
+    () =>
+      new SmsChannel(new SmsProviderRegistry(provider, () => provider, null)),
   );
   const sender = new EmailSender();
   const email = await startWorkerProcess(

@@ -12,3 +12,4 @@ export * from './entities/visit.entity';
 export * from './repositories/credit-repository';
 export * from './repositories/message-repository';
 export * from './repositories/returning';
+export * from './repositories/receipt-repository';

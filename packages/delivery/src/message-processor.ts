@@ -5,6 +5,7 @@ import {
   Client,
   creditRepository,
   messageRepository,
+  receiptRepository,
   Shop,
   Visit,
 } from '@optic/db';
@@ -220,14 +221,31 @@ export class MessageProcessor {
     message: Message,
     providerId: string | null,
   ): Promise<ProcessOutcome> {
-    await messageRepository.transition(
-      this.dataSource.manager,
-      message.id,
-      ['sending'],
-      'sent',
-      this.clock.now(),
-      { providerId, inFlight: false, error: null },
-    );
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (manager) => {
+      await messageRepository.transition(
+        manager,
+        message.id,
+        ['sending'],
+        'sent',
+        now,
+        {
+          providerId,
+          inFlight: false,
+          error: null,
+        },
+      );
+      // A receipt may have beaten us here; it waits in sms_receipt.
+      if (providerId && this.channel.channel === 'sms') {
+        await receiptRepository.attachEarly(
+          manager,
+          this.channel.provider,
+          providerId,
+          message.id,
+          now,
+        );
+      }
+    });
     this.logger.info('message sent', {
       messageId: message.id,
       attempt: message.attempts,

@@ -1,4 +1,8 @@
-import { composeSms, renderMergeFields, transliterateToGsm } from '@optic/domain';
+import {
+  composeSms,
+  renderMergeFields,
+  transliterateToGsm,
+} from '@optic/domain';
 import type { MergeValues } from '@optic/domain';
 import type { Client, Shop, Visit } from '@optic/db';
 
@@ -7,7 +11,7 @@ export interface SmsRenderInput {
   body: string;
   kind: 'transactional' | 'marketing';
   shop: Shop;
-  /** Null renders the client's fields as their `%name` tokens (preview). */
+  /** Null leaves the client's fields as their `%name` tokens (preview). */
   client: Client | null;
   visit: Visit | null;
 }
@@ -27,21 +31,29 @@ export function renderSmsText(input: SmsRenderInput): string {
     stopMention: shop.smsStopMention ?? undefined,
     kind: input.kind,
   });
-  const text = renderMergeFields(composed, mergeValuesFor(shop, input.client, input.visit));
+  const text = renderMergeFields(
+    composed,
+    mergeValuesFor(shop, input.client, input.visit),
+    {
+      keepMissing: input.client === null,
+    },
+  );
   return shop.smsTransliterate ? transliterateToGsm(text) : text;
 }
 
 /** The values of the manual's merge fields for one client and visit. */
-export function mergeValuesFor(shop: Shop, client: Client | null, visit: Visit | null): MergeValues {
+export function mergeValuesFor(
+  shop: Shop,
+  client: Client | null,
+  visit: Visit | null,
+): MergeValues {
   const shopValues = {
     magasin: shop.name,
     stopsms: shop.smsStopMention ?? '',
     minisite: shop.miniSiteUrl ?? '',
     timeZone: shop.timeZone,
   };
-  if (!client) {
-    return { ...shopValues, civilite: '%civilite', nom: '%nom', prenom: '%prenom', datevisite: null };
-  }
+  if (!client) return shopValues;
   return {
     ...shopValues,
     civilite: client.civility ?? '',

@@ -86,5 +86,4 @@ export class SmsChannel implements ChannelHandler {
       visit: context.visit,
     });
   }
-
 }

@@ -17,6 +17,13 @@ export interface SweeperOptions {
    */
   sendingAfterMs?: number;
   /**
+   * A message `sent` this long ago with no receipt becomes `expired`.
+   * Only for channels with receipts (SMS); unset means never.
+   */
+  expireSentAfterMs?: number;
+  /** The channel whose sent messages may expire. */
+  channel?: 'sms' | 'email';
+  /**
    * Messages looked at per sweep.
    * @defaultValue 500
    */
@@ -59,6 +66,7 @@ export class Sweeper {
 
   /** Runs one pass; returns how many messages were re-enqueued. */
   async sweepOnce(): Promise<number> {
+    await this.expireUnconfirmed();
     let requeued = 0;
     for (const candidate of await this.candidates()) {
       if (await this.requeueIfLost(candidate)) requeued += 1;
@@ -86,6 +94,34 @@ export class Sweeper {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
+  }
+
+  /** Marks `expired` the sent messages whose receipt never came. */
+  async expireUnconfirmed(): Promise<number> {
+    const { expireSentAfterMs, channel } = this.options;
+    if (expireSentAfterMs === undefined || !channel) return 0;
+
+    const now = this.clock.now();
+    const expired: unknown[] = await this.dataSource.query(
+      `WITH changed AS (
+         UPDATE message SET status = 'expired', expired_at = $1, updated_at = $1,
+           reason = 'no_receipt'
+         WHERE id IN (SELECT id FROM message WHERE status = 'sent' AND channel = $2
+                      AND sent_at <= $3 LIMIT $4)
+         RETURNING id)
+       SELECT id FROM changed`,
+      [
+        now,
+        channel,
+        new Date(now.getTime() - expireSentAfterMs),
+        this.options.batchSize ?? 500,
+      ],
+    );
+    if (expired.length > 0)
+      this.logger.info('expired messages without receipt', {
+        count: expired.length,
+      });
+    return expired.length;
   }
 
   private async candidates(): Promise<Candidate[]> {

@@ -21,6 +21,8 @@ export interface WorkerProcessSettings {
   retryPolicy: RetryPolicy;
   concurrency: Record<QueueLane, number>;
   sweepIntervalMs: number;
+  /** Sent messages without a receipt after this long become `expired`. */
+  expireSentAfterMs?: number;
   /**
    * Postgres connections of this process. A job holds one only inside its
    * two short transactions, never during the provider call, so a few serve

@@ -6,3 +6,4 @@ export * from './email/email-layout';
 export * from './email/email-sender';
 export * from './email/smtp-errors';
 export * from './storage/document-store';
+export * from './sms/octopush-callbacks';

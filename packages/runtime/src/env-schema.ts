@@ -28,7 +28,10 @@ export const commonEnv = {
   /** Seals shops' SMTP passwords and provider keys: 32 bytes in base64. */
   SECRET_KEY: z
     .string()
-    .regex(/^[A-Za-z0-9+/]{43}=$/, '32 bytes in base64 (openssl rand -base64 32)')
+    .regex(
+      /^[A-Za-z0-9+/]{43}=$/,
+      '32 bytes in base64 (openssl rand -base64 32)',
+    )
     .optional(),
   /** Starts the shared clock at this instant (ISO 8601); tests and demos. */
   CLOCK_START: z.iso.datetime({ offset: true }).optional(),

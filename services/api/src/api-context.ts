@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Clock, Logger } from '@optic/domain';
+import type { Clock, Logger, SecretBox } from '@optic/domain';
 import type { DocumentStore } from '@optic/providers';
 import type { MessageProducer } from '@optic/queue';
 
@@ -10,6 +10,10 @@ export interface ApiContext {
   documents: DocumentStore;
   clock: Clock;
   logger: Logger;
+  /** Seals secrets given to the API; null when SECRET_KEY is not set. */
+  secrets: SecretBox | null;
+  /** Shared secret carried by provider callbacks (`?token=`). */
+  webhookToken: string;
   limits: {
     /** Largest uploaded document, in bytes. */
     documentBytes: number;

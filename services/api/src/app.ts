@@ -7,6 +7,8 @@ import { creditRoutes } from './routes/credit.routes';
 import { documentsRoutes } from './routes/documents.routes';
 import { healthRoutes } from './routes/health.routes';
 import { messagesRoutes } from './routes/messages.routes';
+import { octopushWebhookRoutes } from './routes/octopush-webhooks.routes';
+import { smsRoutes } from './routes/sms.routes';
 import { shopsRoutes } from './routes/shops.routes';
 import { templatesRoutes } from './routes/templates.routes';
 import { visitsRoutes } from './routes/visits.routes';
@@ -26,6 +28,8 @@ export function createApp(context: ApiContext): Express {
   app.use(documentsRoutes(context));
   app.use(creditRoutes(context));
   app.use(messagesRoutes(context));
+  app.use(smsRoutes(context));
+  app.use(octopushWebhookRoutes(context));
 
   app.use(notFoundRoute);
   app.use(problemHandler(context.logger));

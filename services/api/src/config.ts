@@ -11,6 +11,10 @@ export function loadConfig(
       API_HOST: z.string().default('127.0.0.1'),
       API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
       DATABASE_POOL_SIZE: intEnv(10),
+      OCTOPUSH_WEBHOOK_TOKEN: z
+        .string()
+        .min(16, 'at least 16 characters (openssl rand -hex 16)')
+        .default('local-webhook-token-change-me'),
       DOCUMENTS_DIR: z.string().min(1).default('.data/documents'),
       DOCUMENT_MAX_BYTES: intEnv(10 * 1024 * 1024),
       RETRY_ATTEMPTS: intEnv(5),

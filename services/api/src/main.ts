@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { SecretBox } from '@optic/domain';
 import { createDataSource, runMigrations } from '@optic/db';
 import { LocalDocumentStore } from '@optic/providers';
 import { createRedisConnection, MessageProducer } from '@optic/queue';
@@ -40,6 +41,10 @@ async function main(): Promise<void> {
     documents: new LocalDocumentStore(config.DOCUMENTS_DIR),
     clock: clockFrom(config.CLOCK_START),
     logger,
+    secrets: config.SECRET_KEY
+      ? new SecretBox(Buffer.from(config.SECRET_KEY, 'base64'))
+      : null,
+    webhookToken: config.OCTOPUSH_WEBHOOK_TOKEN,
     limits: { documentBytes: config.DOCUMENT_MAX_BYTES },
   });
 

@@ -18,6 +18,7 @@ export function loadConfig(
       RETRY_BASE_DELAY_MS: intEnv(2000),
       RETRY_MAX_DELAY_MS: intEnv(300_000),
       SWEEP_INTERVAL_MS: intEnv(15_000),
+      SMS_RECEIPT_TIMEOUT_HOURS: intEnv(72),
       DATABASE_POOL_SIZE: intEnv(10),
     },
     env,

@@ -1,5 +1,9 @@
 import { SecretBox } from '@optic/domain';
-import { SmsChannel, SmsProviderRegistry, startWorkerProcess } from '@optic/delivery';
+import {
+  SmsChannel,
+  SmsProviderRegistry,
+  startWorkerProcess,
+} from '@optic/delivery';
 import { OctopushSmsProvider } from '@optic/providers';
 import {
   checkPostgres,
@@ -23,13 +27,19 @@ async function main(): Promise<void> {
     (await checkPostgres(config.DATABASE_URL));
   if (unreachable) throw new ConfigError(unreachable);
 
-  const octopush = (account: { login: string; apiKey: string; type?: 'sms_premium' | 'sms_low_cost' }) =>
+  const octopush = (account: {
+    login: string;
+    apiKey: string;
+    type?: 'sms_premium' | 'sms_low_cost';
+  }) =>
     new OctopushSmsProvider({
       baseUrl: config.OCTOPUSH_URL,
       timeoutMs: config.OCTOPUSH_TIMEOUT_MS,
       ...account,
     });
-  const secrets = config.SECRET_KEY ? new SecretBox(Buffer.from(config.SECRET_KEY, 'base64')) : null;
+  const secrets = config.SECRET_KEY
+    ? new SecretBox(Buffer.from(config.SECRET_KEY, 'base64'))
+    : null;
   const providers = new SmsProviderRegistry(
     octopush({ login: config.OCTOPUSH_LOGIN, apiKey: config.OCTOPUSH_API_KEY }),
     octopush,
@@ -51,6 +61,7 @@ async function main(): Promise<void> {
         campaign: config.SMS_CAMPAIGN_CONCURRENCY,
       },
       sweepIntervalMs: config.SWEEP_INTERVAL_MS,
+      expireSentAfterMs: config.SMS_RECEIPT_TIMEOUT_HOURS * 3600 * 1000,
       poolSize: config.DATABASE_POOL_SIZE,
       clock: clockFrom(config.CLOCK_START),
       logger,

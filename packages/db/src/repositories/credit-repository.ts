@@ -81,6 +81,24 @@ export const creditRepository = {
     return rows[0]?.credit_balance ?? 0;
   },
 
+  /** Newest first, rows with an id below `before`. */
+  async ledger(
+    manager: EntityManager,
+    shopId: string,
+    before: number | null,
+    limit: number,
+  ): Promise<LedgerRow[]> {
+    const rows: (Omit<LedgerRow, 'id'> & { id: string })[] =
+      await manager.query(
+        `SELECT id, kind, amount, message_id AS "messageId", campaign_id AS "campaignId",
+              note, created_at AS "createdAt"
+       FROM credit_ledger WHERE shop_id = $1 AND ($2::bigint IS NULL OR id < $2)
+       ORDER BY id DESC LIMIT $3`,
+        [shopId, before, limit],
+      );
+    return rows.map((row) => ({ ...row, id: Number(row.id) }));
+  },
+
   async ledgerSum(manager: EntityManager, shopId: string): Promise<number> {
     const rows: { sum: string | null }[] = await manager.query(
       `SELECT sum(amount) AS sum FROM credit_ledger WHERE shop_id = $1`,
@@ -89,6 +107,16 @@ export const creditRepository = {
     return Number(rows[0]?.sum ?? 0);
   },
 };
+
+export interface LedgerRow {
+  id: number;
+  kind: string;
+  amount: number;
+  messageId: string | null;
+  campaignId: string | null;
+  note: string | null;
+  createdAt: Date;
+}
 
 async function insertEntry(
   manager: EntityManager,

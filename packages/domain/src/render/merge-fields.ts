@@ -58,6 +58,14 @@ export interface RenderMergeFieldsOptions {
    * @defaultValue no escaping
    */
   escape?: (value: string) => string;
+  /**
+   * Leave a field whose value is `undefined` as its `%name` token instead
+   * of rendering it empty: a preview without a recipient shows the fields
+   * it cannot fill, and counts them as typed.
+   *
+   * @defaultValue false
+   */
+  keepMissing?: boolean;
 }
 
 // A field name is the whole run of letters after `%`, so `%prenoms` is not
@@ -113,9 +121,11 @@ export function renderMergeFields(
 ): string {
   const escape = options.escape ?? ((value: string) => value);
 
-  return text.replace(FIELD_PATTERN, (token, name: string) =>
-    isMergeFieldName(name) ? escape(valueOf(name, values)) : token,
-  );
+  return text.replace(FIELD_PATTERN, (token, name: string) => {
+    if (!isMergeFieldName(name)) return token;
+    if (options.keepMissing && values[name] === undefined) return token;
+    return escape(valueOf(name, values));
+  });
 }
 
 function field(name: MergeFieldName, label: string): MergeField {

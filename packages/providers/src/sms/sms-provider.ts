@@ -26,3 +26,6 @@ export interface SmsProvider {
   send(request: SmsSendRequest): Promise<SmsSendResult>;
   close(): void;
 }
+
+/** What a delivery receipt says about a message. */
+export type ReceiptOutcomeName = 'delivered' | 'failed' | 'pending';

@@ -40,5 +40,35 @@ export function creditRoutes(context: ApiContext): Router {
     res.json({ balance });
   });
 
+  router.get('/v1/shops/:shopId/credit/ledger', scoped, async (req, res) => {
+    const { cursor, limit } = parse(ledgerQuery, req.query);
+    const shopId = shopOf(res).id;
+    const rows = await creditRepository.ledger(
+      context.dataSource.manager,
+      shopId,
+      cursor ? Number(cursor) : null,
+      limit + 1,
+    );
+    const page = rows.slice(0, limit);
+    const balance = await creditRepository.balance(
+      context.dataSource.manager,
+      shopId,
+    );
+    res.json({
+      balance,
+      items: page,
+      nextCursor:
+        rows.length > limit ? String(page[page.length - 1]!.id) : null,
+    });
+  });
+
   return router;
 }
+
+const ledgerQuery = z.strictObject({
+  cursor: z
+    .string()
+    .regex(/^\d{1,18}$/, 'a cursor returned by this API')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});

@@ -92,6 +92,41 @@ export function messagesRoutes(context: ApiContext): Router {
     });
   });
 
+  router.post(
+    '/v1/shops/:shopId/messages/:messageId/cancel',
+    scoped,
+    async (req, res) => {
+      const id = String(req.params.messageId);
+      const manager = context.dataSource.manager;
+      const message = z.uuid().safeParse(id).success
+        ? await messageRepository.findById(manager, id, shopOf(res).id)
+        : null;
+      if (!message) throw ApiProblem.notFound('message', 'messageId');
+
+      // Only a message no worker has taken yet can be cancelled; it has not
+      // been charged, so there is no credit to give back.
+      const cancelled = await messageRepository.transition(
+        manager,
+        id,
+        ['queued'],
+        'cancelled',
+        context.clock.now(),
+        {
+          reason: 'cancelled_by_staff',
+        },
+      );
+      if (!cancelled) {
+        const current = await messageRepository.findById(manager, id);
+        throw new ApiProblem(
+          409,
+          'not_cancellable',
+          `a ${current?.status} message cannot be cancelled`,
+        );
+      }
+      res.json(messageView((await messageRepository.findById(manager, id))!));
+    },
+  );
+
   router.get('/v1/shops/:shopId/messages/stats', scoped, async (req, res) => {
     const { campaignId } = parse(statsQuery, req.query);
     const counts = await messageRepository.countByChannelAndStatus(

@@ -57,6 +57,18 @@ export function templatesRoutes(context: ApiContext): Router {
   return router;
 }
 
+async function findTemplateOr404(
+  context: ApiContext,
+  shopId: string,
+  id: string,
+): Promise<Template> {
+  const template = z.uuid().safeParse(id).success
+    ? await context.dataSource.manager.findOneBy(Template, { id, shopId })
+    : null;
+  if (!template) throw ApiProblem.notFound('template', 'templateId');
+  return template;
+}
+
 /** A template (or inline text) naming a field we cannot fill is refused. */
 export function refuseUnknownFields(
   texts: Record<string, string | undefined>,
