@@ -7,3 +7,5 @@ export * from './phone/phone-number';
 export * from './render/merge-fields';
 export * from './email/email-address';
 export * from './security/secret-box';
+export * from './window/sending-window';
+export * from './text/search-text';
