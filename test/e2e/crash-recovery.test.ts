@@ -34,6 +34,7 @@ function crashingAfterSend(channel: ChannelHandler): ChannelHandler {
     channel: channel.channel,
     provider: channel.provider,
     prepare: (context) => channel.prepare(context),
+    notBefore: (context, now) => channel.notBefore(context, now),
     canResendAfterCrash: (message, now) =>
       channel.canResendAfterCrash(message, now),
     send: async (context: SendContext) => {

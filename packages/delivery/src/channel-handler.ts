@@ -52,6 +52,12 @@ export interface ChannelHandler {
   send(context: SendContext): Promise<SendOutcome>;
 
   /**
+   * When the message may go out at the earliest, if not now: marketing SMS
+   * wait for the shop's sending window. Null means now.
+   */
+  notBefore(context: SendContext, now: Date): Date | null;
+
+  /**
    * Whether a message whose previous provider call may have gone through
    * (a crash between call and record) can be sent again safely: only when
    * the provider documents that it refuses a repeated reference.

@@ -1,11 +1,11 @@
-import { RateLimitError, Worker } from 'bullmq';
+import { DelayedError, RateLimitError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { silentLogger } from '@optic/domain';
-import type { Logger } from '@optic/domain';
+import type { Clock, Logger } from '@optic/domain';
 import { queueName, retryDelayMs } from '@optic/queue';
 import type { MessageJobData, QueueLane, RetryPolicy } from '@optic/queue';
-import { RetryableDeliveryError } from './message-processor';
+import { DeferDelivery, RetryableDeliveryError } from './message-processor';
 import type { MessageProcessor, ProcessOutcome } from './message-processor';
 
 export interface DeliveryWorkerOptions {
@@ -14,6 +14,8 @@ export interface DeliveryWorkerOptions {
   channel: 'sms' | 'email';
   processor: MessageProcessor;
   retryPolicy: RetryPolicy;
+  /** The process clock, to turn "not before" instants into Redis delays. */
+  clock: Clock;
   /** Jobs in progress at once, per lane. */
   concurrency: Record<QueueLane, number>;
   /** Source of jitter; tests seed it. @defaultValue Math.random */
@@ -42,7 +44,8 @@ function startLaneWorker(
 
   const worker: Worker<MessageJobData, ProcessOutcome> = new Worker(
     queueName(options.channel, lane),
-    (job) => runJob(worker, options.processor, job),
+    (job, token) =>
+      runJob(worker, options.processor, job, token, options.clock),
     {
       connection: options.connection,
       prefix: options.prefix,
@@ -73,6 +76,8 @@ async function runJob(
   worker: Worker,
   processor: MessageProcessor,
   job: Job<MessageJobData, ProcessOutcome>,
+  token: string | undefined,
+  clock: Clock,
 ): Promise<ProcessOutcome> {
   const number = job.attemptsMade + 1;
   const isFinal = number >= (job.opts.attempts ?? 1);
@@ -80,6 +85,13 @@ async function runJob(
   try {
     return await processor.process(job.data.messageId, { number, isFinal });
   } catch (error) {
+    // Waiting for the sending window is not a failure: the job sleeps in
+    // Redis's delayed set, without spending an attempt.
+    if (error instanceof DeferDelivery) {
+      const delayMs = error.until.getTime() - clock.now().getTime();
+      await job.moveToDelayed(Date.now() + Math.max(0, delayMs), token);
+      throw new DelayedError();
+    }
     // A 429 pauses the whole queue for as long as the provider asked,
     // without spending one of the message's attempts.
     if (

@@ -100,6 +100,11 @@ export class EmailChannel implements ChannelHandler {
     return { providerId, duplicate: false };
   }
 
+  notBefore(): Date | null {
+    // The legal window is the SMS one; e-mails go out when asked.
+    return null;
+  }
+
   canResendAfterCrash(): boolean {
     // SMTP has no deduplication of our reference: never resend blindly.
     return false;

@@ -8,3 +8,4 @@ export * from './sweeper';
 export * from './worker-process';
 export * from './render-sms';
 export * from './sms-provider-registry';
+export * from './retention';

@@ -22,6 +22,14 @@ export interface AttemptInfo {
 export type ProcessOutcome =
   'noop' | 'rejected' | 'sent' | 'failed' | 'unknown';
 
+/** Thrown to ask the worker to hold the job until the message may go out. */
+export class DeferDelivery extends Error {
+  override readonly name = 'DeferDelivery';
+  constructor(readonly until: Date) {
+    super(`deferred until ${until.toISOString()}`);
+  }
+}
+
 /** Thrown to ask the worker for a retry; carries the translated error. */
 export class RetryableDeliveryError extends Error {
   override readonly name = 'RetryableDeliveryError';
@@ -32,7 +40,8 @@ export class RetryableDeliveryError extends Error {
 
 type Start =
   | { kind: 'done'; outcome: ProcessOutcome }
-  | { kind: 'send'; context: SendContext };
+  | { kind: 'send'; context: SendContext }
+  | { kind: 'defer'; until: Date };
 
 /**
  * One delivery job: load the message, check consent and recipient, debit
@@ -62,6 +71,7 @@ export class MessageProcessor {
       this.start(manager, messageId),
     );
     if (start.kind === 'done') return start.outcome;
+    if (start.kind === 'defer') throw new DeferDelivery(start.until);
 
     try {
       const result = await this.channel.send(start.context);
@@ -95,6 +105,16 @@ export class MessageProcessor {
   ): Promise<Start> {
     const { message } = context;
     const now = this.clock.now();
+
+    const notBefore = this.channel.notBefore(context, now);
+    if (notBefore) {
+      await manager.query(
+        `UPDATE message SET not_before = $2, updated_at = $3 WHERE id = $1`,
+        [message.id, notBefore, now],
+      );
+      return { kind: 'defer', until: notBefore };
+    }
+
     const prepared = this.channel.prepare(context);
 
     if (!prepared.ok) {

@@ -1,4 +1,12 @@
-import { countSms, MAX_SMS_SEGMENTS, normalizeMobile } from '@optic/domain';
+import {
+  countSms,
+  DEFAULT_SENDING_WINDOW,
+  holidayCalendarFor,
+  MAX_SMS_SEGMENTS,
+  nextOpening,
+  normalizeMobile,
+} from '@optic/domain';
+import type { Shop } from '@optic/db';
 import type { Message } from '@optic/db';
 import { reject } from './channel-handler';
 import type {
@@ -71,6 +79,12 @@ export class SmsChannel implements ChannelHandler {
     });
   }
 
+  notBefore(context: SendContext, now: Date): Date | null {
+    if (context.message.kind !== 'marketing') return null;
+    const opening = nextMarketingOpening(context.shop, now);
+    return opening.getTime() > now.getTime() ? opening : null;
+  }
+
   canResendAfterCrash(message: Message, now: Date): boolean {
     if (!message.sendingAt) return false;
     const age = now.getTime() - message.sendingAt.getTime();
@@ -86,4 +100,21 @@ export class SmsChannel implements ChannelHandler {
       visit: context.visit,
     });
   }
+}
+
+/**
+ * The first instant from `now` at which the shop may send marketing SMS:
+ * its window (default Monday–Saturday 08:00–20:00) in its time zone, outside
+ * the public holidays of its country and region.
+ */
+export function nextMarketingOpening(shop: Shop, now: Date): Date {
+  return nextOpening(
+    now,
+    shop.sendingWindow ?? DEFAULT_SENDING_WINDOW,
+    shop.timeZone,
+    holidayCalendarFor({
+      country: shop.country,
+      region: shop.region ?? undefined,
+    }),
+  );
 }

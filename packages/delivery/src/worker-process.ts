@@ -11,6 +11,8 @@ import type { QueueLane, RetryPolicy } from '@optic/queue';
 import type { ChannelHandler } from './channel-handler';
 import { startDeliveryWorkers } from './delivery-worker';
 import { MessageProcessor } from './message-processor';
+import { RetentionJob } from './retention';
+import type { RetentionSettings } from './retention';
 import { Sweeper } from './sweeper';
 
 export interface WorkerProcessSettings {
@@ -32,6 +34,11 @@ export interface WorkerProcessSettings {
   clock: Clock;
   logger: Logger;
   random?: () => number;
+  /**
+   * Purge personal content older than `months`, every `intervalMs`.
+   * @defaultValue null (no purge in this process)
+   */
+  retention?: RetentionSettings | null;
 }
 
 export interface RunningWorker {
@@ -77,6 +84,7 @@ export async function startWorkerProcess(
     channel: settings.channel,
     processor,
     retryPolicy: settings.retryPolicy,
+    clock: settings.clock,
     concurrency: settings.concurrency,
     random: settings.random,
     logger: settings.logger,
@@ -89,14 +97,27 @@ export async function startWorkerProcess(
     settings.logger,
   );
   sweeper.start(settings.sweepIntervalMs);
+  const retention = settings.retention
+    ? new RetentionJob(
+        dataSource,
+        settings.retention,
+        settings.clock,
+        settings.logger,
+      )
+    : null;
+  retention?.start();
 
-  const close = async (): Promise<void> => {
+  let closing: Promise<void> | null = null;
+  const shutDown = async (): Promise<void> => {
     await sweeper.stop();
+    await retention?.stop();
     await Promise.all(workers.map((worker) => worker.close()));
     await producer.close();
     workerRedis.disconnect();
     producerRedis.disconnect();
     await dataSource.destroy();
   };
+  // Closing twice (a signal during a test's own close) waits for the first.
+  const close = (): Promise<void> => (closing ??= shutDown());
   return { dataSource, workers, close };
 }

@@ -11,6 +11,7 @@ import {
   Visit,
 } from '@optic/db';
 import type { Shop } from '@optic/db';
+import { nextMarketingOpening } from '@optic/delivery';
 import type { ApiContext } from '../api-context';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { ApiProblem } from '../http/problem';
@@ -189,12 +190,14 @@ async function buildMessage(
   await checkDocuments(context, client.id, input);
 
   const now = context.clock.now();
+  const kind = input.kind ?? template?.kind ?? 'transactional';
   return manager.create(Message, {
     id: randomUUID(),
     shopId: shop.id,
     clientId: client.id,
     channel: input.channel,
-    kind: input.kind ?? template?.kind ?? 'transactional',
+    kind,
+    notBefore: waitsForWindow(shop, input.channel, kind, now),
     campaignId: null,
     templateId: template?.id ?? null,
     visitId: input.visitId ?? null,
@@ -234,6 +237,18 @@ async function findTemplate(
   return template;
 }
 
+/** A marketing SMS asked for outside the shop's window waits for its opening. */
+function waitsForWindow(
+  shop: Shop,
+  channel: string,
+  kind: string,
+  now: Date,
+): Date | null {
+  if (channel !== 'sms' || kind !== 'marketing') return null;
+  const opening = nextMarketingOpening(shop, now);
+  return opening.getTime() > now.getTime() ? opening : null;
+}
+
 /** Attachments must be documents of this client (and of the visit, if named). */
 async function checkDocuments(
   context: ApiContext,
@@ -268,10 +283,14 @@ async function checkDocuments(
  */
 async function enqueue(context: ApiContext, message: Message): Promise<void> {
   try {
+    const delayMs = message.notBefore
+      ? message.notBefore.getTime() - context.clock.now().getTime()
+      : 0;
     await context.producer.enqueue({
       messageId: message.id,
       channel: message.channel,
       lane: 'counter',
+      delayMs,
     });
   } catch (error) {
     context.logger.warn('enqueue failed, left to the sweeper', {

@@ -1,6 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { countSms, MAX_SMS_SEGMENTS, transliterateToGsm } from '@optic/domain';
+import {
+  countSms,
+  MAX_SMS_SEGMENTS,
+  sendingWindowSchema,
+  transliterateToGsm,
+} from '@optic/domain';
 import type { SmsCount } from '@optic/domain';
 import { creditRepository, Shop, Template, Visit } from '@optic/db';
 import { renderSmsText } from '@optic/delivery';
@@ -42,6 +47,7 @@ const smsSettings = z.strictObject({
     .nullable()
     .optional(),
   smsTransliterate: z.boolean().optional(),
+  sendingWindow: sendingWindowSchema.nullable().optional(),
   provider: z
     .strictObject({
       login: z.string().trim().min(1).max(200),
@@ -115,11 +121,17 @@ export function smsRoutes(context: ApiContext): Router {
       smsSignature: input.smsSignature ?? undefined,
     });
 
-    const { provider, ...fields } = input;
+    const { provider, sendingWindow, ...fields } = input;
     const changes: Partial<Shop> = {
       ...fields,
       updatedAt: context.clock.now(),
     };
+    if (sendingWindow !== undefined) {
+      changes.sendingWindow = sendingWindow && {
+        ...sendingWindow,
+        days: [...sendingWindow.days],
+      };
+    }
     if (provider !== undefined)
       Object.assign(changes, providerColumns(context, provider));
 
