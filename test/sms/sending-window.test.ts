@@ -106,33 +106,39 @@ describe('the sending window of marketing SMS', () => {
   });
 
   it.each([
-    ['14 July', paris, '2026-07-14T10:00:00Z', '2026-07-15T06:00:00.000Z'],
+    ['14 July', 'paris', '2026-07-14T10:00:00Z', '2026-07-15T06:00:00.000Z'],
     [
       'the spring-forward Sunday',
-      paris,
+      'paris',
       '2026-03-29T10:00:00Z',
       '2026-03-30T06:00:00.000Z',
     ],
     [
       'the fall-back Sunday',
-      paris,
+      'paris',
       '2026-10-25T10:00:00Z',
       '2026-10-26T07:00:00.000Z',
     ],
     [
       'Good Friday in Alsace-Moselle',
-      alsace,
+      'alsace',
       '2026-04-03T09:00:00Z',
       '2026-04-04T06:00:00.000Z',
     ],
-  ])('waits on %s', async (_day, shop, now, opening) => {
+  ])('waits on %s', async (_day, where, now, opening) => {
+    const shopId = where === 'paris' ? paris : alsace;
     clock.set(new Date(now));
 
-    const id = await marketing(shop === paris ? paris : alsace);
+    const id = await marketing(shopId);
 
-    expect(
-      await settledStatus(shop === paris ? paris : alsace, id),
-    ).toMatchObject({ status: 'queued', notBefore: opening });
+    expect(await settledStatus(shopId, id)).toMatchObject({
+      status: 'queued',
+      notBefore: opening,
+    });
+    const job = await stack.producer
+      .queue('sms', 'counter')
+      .getJob(`msg-${id}`);
+    expect(await job!.getState()).toBe('delayed');
   });
 
   it('sends on Good Friday in Paris', async () => {
@@ -140,6 +146,7 @@ describe('the sending window of marketing SMS', () => {
 
     const id = await marketing(paris);
 
+    expect((await getMessage(stack.api, paris, id)).notBefore).toBeNull();
     await waitFor(
       async () => (await getMessage(stack.api, paris, id)).status === 'sent',
     );

@@ -9,3 +9,4 @@ export * from './email/email-address';
 export * from './security/secret-box';
 export * from './window/sending-window';
 export * from './text/search-text';
+export * from './sms/stop-reply';

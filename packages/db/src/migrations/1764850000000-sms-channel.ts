@@ -54,6 +54,8 @@ const UP = [
     is_stop boolean NOT NULL,
     received_at timestamptz NOT NULL
   )`,
+  // The reply and STOP callbacks of one message can both arrive, and twice.
+  `CREATE UNIQUE INDEX sms_reply_once ON sms_reply (shop_id, number, received_at, is_stop)`,
   `CREATE INDEX sms_reply_client_idx ON sms_reply (client_id, received_at DESC)`,
   `CREATE INDEX sms_reply_shop_idx ON sms_reply (shop_id, received_at DESC)`,
   `CREATE INDEX message_sent_idx ON message (sent_at) WHERE status = 'sent'`,

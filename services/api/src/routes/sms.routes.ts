@@ -7,7 +7,13 @@ import {
   transliterateToGsm,
 } from '@optic/domain';
 import type { SmsCount } from '@optic/domain';
-import { creditRepository, Shop, Template, Visit } from '@optic/db';
+import {
+  creditRepository,
+  replyRepository,
+  Shop,
+  Template,
+  Visit,
+} from '@optic/db';
 import { renderSmsText } from '@optic/delivery';
 import type { ApiContext } from '../api-context';
 import { ApiProblem } from '../http/problem';
@@ -143,8 +149,24 @@ export function smsRoutes(context: ApiContext): Router {
     );
   });
 
+  router.get('/v1/shops/:shopId/sms/replies', scoped, async (req, res) => {
+    const query = parse(repliesQuery, req.query);
+    const items = await replyRepository.list(
+      context.dataSource.manager,
+      shopOf(res).id,
+      query.clientId ?? null,
+      query.limit,
+    );
+    res.json({ items });
+  });
+
   return router;
 }
+
+const repliesQuery = z.strictObject({
+  clientId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
 
 function figures(count: SmsCount) {
   return {
