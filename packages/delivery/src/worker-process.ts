@@ -93,7 +93,10 @@ export async function startWorkerProcess(
     dataSource,
     producer,
     settings.clock,
-    {},
+    {
+      expireSentAfterMs: settings.expireSentAfterMs,
+      channel: settings.channel,
+    },
     settings.logger,
   );
   sweeper.start(settings.sweepIntervalMs);

@@ -23,36 +23,128 @@ const createTemplate = z
     message: 'required for an e-mail template',
   });
 
+const updateTemplate = z.strictObject({
+  label: z.string().trim().min(1).max(100).optional(),
+  subject: z.string().trim().min(1).max(255).optional(),
+  body: z.string().min(1).max(100_000).optional(),
+  kind: z.enum(['transactional', 'marketing']).optional(),
+});
+
+const listQuery = z.strictObject({
+  channel: z.enum(['sms', 'email']).optional(),
+});
+
 export function templatesRoutes(context: ApiContext): Router {
   const router = Router();
+  const scoped = loadShop(context);
 
-  router.post(
-    '/v1/shops/:shopId/templates',
-    loadShop(context),
+  router.get('/v1/shops/:shopId/templates', scoped, async (req, res) => {
+    const { channel } = parse(listQuery, req.query);
+    const items = await context.dataSource.manager.find(Template, {
+      where: { shopId: shopOf(res).id, ...(channel ? { channel } : {}) },
+      order: { label: 'ASC' },
+    });
+    res.json({ items });
+  });
+
+  router.get(
+    '/v1/shops/:shopId/templates/:templateId',
+    scoped,
     async (req, res) => {
-      const shop = shopOf(res);
-      const input = parse(createTemplate, req.body);
-      refuseUnknownFields({ body: input.body, subject: input.subject });
-
-      const now = context.clock.now();
-      const template = context.dataSource.manager.create(Template, {
-        id: randomUUID(),
-        shopId: shop.id,
-        channel: input.channel,
-        label: input.label,
-        subject: input.channel === 'email' ? input.subject! : null,
-        body:
-          input.channel === 'email'
-            ? sanitizeEmailBody(input.body)
-            : input.body,
-        kind: input.kind,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await context.dataSource.manager.insert(Template, template);
-      res.status(201).json(template);
+      res.json(
+        await findTemplateOr404(
+          context,
+          shopOf(res).id,
+          String(req.params.templateId),
+        ),
+      );
     },
   );
+
+  router.patch(
+    '/v1/shops/:shopId/templates/:templateId',
+    scoped,
+    async (req, res) => {
+      const template = await findTemplateOr404(
+        context,
+        shopOf(res).id,
+        String(req.params.templateId),
+      );
+      const input = parse(updateTemplate, req.body);
+      if (template.channel === 'sms' && input.subject !== undefined) {
+        throw ApiProblem.validation([
+          { path: 'subject', message: 'an SMS has no subject' },
+        ]);
+      }
+      refuseUnknownFields({ body: input.body, subject: input.subject });
+
+      const body =
+        input.body !== undefined && template.channel === 'email'
+          ? sanitizeEmailBody(input.body)
+          : input.body;
+      Object.assign(template, {
+        ...input,
+        ...(body !== undefined ? { body } : {}),
+        updatedAt: context.clock.now(),
+      });
+      await context.dataSource.manager.save(Template, template);
+      res.json(template);
+    },
+  );
+
+  router.delete(
+    '/v1/shops/:shopId/templates/:templateId',
+    scoped,
+    async (req, res) => {
+      const template = await findTemplateOr404(
+        context,
+        shopOf(res).id,
+        String(req.params.templateId),
+      );
+      await context.dataSource.transaction(async (manager) => {
+        const campaigns: unknown[] = await manager.query(
+          'SELECT 1 FROM campaign WHERE template_id = $1 LIMIT 1',
+          [template.id],
+        );
+        if (campaigns.length > 0) {
+          throw new ApiProblem(
+            409,
+            'template_in_use',
+            'a campaign uses this template; it cannot be deleted',
+          );
+        }
+        // Sent messages keep their own copy of the text; only the link goes.
+        await manager.query(
+          'UPDATE message SET template_id = NULL WHERE template_id = $1',
+          [template.id],
+        );
+        await manager.delete(Template, { id: template.id });
+      });
+      res.status(204).end();
+    },
+  );
+
+  router.post('/v1/shops/:shopId/templates', scoped, async (req, res) => {
+    const shop = shopOf(res);
+    const input = parse(createTemplate, req.body);
+    refuseUnknownFields({ body: input.body, subject: input.subject });
+
+    const now = context.clock.now();
+    const template = context.dataSource.manager.create(Template, {
+      id: randomUUID(),
+      shopId: shop.id,
+      channel: input.channel,
+      label: input.label,
+      subject: input.channel === 'email' ? input.subject! : null,
+      body:
+        input.channel === 'email' ? sanitizeEmailBody(input.body) : input.body,
+      kind: input.kind,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await context.dataSource.manager.insert(Template, template);
+    res.status(201).json(template);
+  });
 
   return router;
 }
