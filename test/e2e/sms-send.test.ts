@@ -186,6 +186,73 @@ describe('sending an SMS from the counter', () => {
     expect(await balanceOf(shopId)).toBe(2);
   });
 
+  it('waits as long as a 429 asks, without spending an attempt', async () => {
+    const shopId = await createShop(stack.api);
+    await buyCredits(stack.api, shopId, 3);
+    const clientId = await createClient(stack.api, shopId);
+    stack.sandbox.script([{ type: 'rate-limit', retryAfterSeconds: 1 }]);
+
+    const started = Date.now();
+    const id = await sendMessage(stack.api, shopId, {
+      channel: 'sms',
+      clientId,
+      body: 'Bonjour',
+    });
+    const message = await settled(shopId, id);
+
+    expect(message).toMatchObject({ status: 'sent' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(stack.sandbox.messages({ requestId: id })).toHaveLength(1);
+  });
+
+  it('retries after a timeout and the provider’s deduplication keeps one delivery', async () => {
+    const shopId = await createShop(stack.api);
+    await buyCredits(stack.api, shopId, 3);
+    const clientId = await createClient(stack.api, shopId);
+    stack.sandbox.script([{ type: 'timeout' }]);
+
+    const id = await sendMessage(stack.api, shopId, {
+      channel: 'sms',
+      clientId,
+      body: 'Bonjour',
+    });
+    const message = await settled(shopId, id);
+
+    expect(message).toMatchObject({ status: 'sent', attempts: 2 });
+    expect((message.attemptsLog as { detail: string }[])[0]!.detail).toContain(
+      'in time',
+    );
+    expect(stack.sandbox.messages({ requestId: id })).toHaveLength(1);
+  });
+
+  it('sends through the shop’s own provider account when it has one', async () => {
+    const shopId = await createShop(stack.api);
+    await buyCredits(stack.api, shopId, 3);
+    const clientId = await createClient(stack.api, shopId);
+    const settings = await stack.api.patch(`/v1/shops/${shopId}/sms/settings`, {
+      provider: { login: 'shop@own.example', apiKey: 'not-the-platform-key' },
+    });
+    expect(settings.status).toBe(200);
+
+    const message = await settled(
+      shopId,
+      await sendMessage(stack.api, shopId, {
+        channel: 'sms',
+        clientId,
+        body: 'Bonjour',
+      }),
+    );
+
+    // The sandbox knows only the platform's account: the shop's keys are refused.
+    expect(message).toMatchObject({
+      status: 'failed',
+      reason: 'auth_failed',
+      attempts: 1,
+    });
+    expect(String(message.error)).toContain('101');
+    expect(await balanceOf(shopId)).toBe(3);
+  });
+
   it('fails at once when the provider refuses the number, and refunds the credit', async () => {
     const shopId = await createShop(stack.api);
     await buyCredits(stack.api, shopId, 2);

@@ -179,7 +179,19 @@ async function startWorkers(s: WorkerSettings): Promise<RunningWorker[]> {
   const sms = await startWorkerProcess(
     { ...common, channel: 'sms' },
     () =>
-      new SmsChannel(new SmsProviderRegistry(provider, () => provider, null)),
+      new SmsChannel(
+        new SmsProviderRegistry(
+          provider,
+          // A shop's own account talks to the same sandbox with its own keys.
+          (account) =>
+            new OctopushSmsProvider({
+              baseUrl: s.sandboxUrl,
+              timeoutMs: 2000,
+              ...account,
+            }),
+          new SecretBox(TEST_SECRET_KEY),
+        ),
+      ),
   );
   const sender = new EmailSender();
   const email = await startWorkerProcess(
