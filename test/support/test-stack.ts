@@ -12,19 +12,24 @@ import { SecretBox, systemClock } from '@optic/domain';
 import type { Clock } from '@optic/domain';
 import { Document } from '@optic/db';
 import {
+  CampaignService,
   EmailChannel,
   SmsChannel,
+  startCampaignProcess,
   SmsProviderRegistry,
   startWorkerProcess,
 } from '@optic/delivery';
-import type { RunningWorker } from '@optic/delivery';
+/** A process of the stack started in this one: SMS, e-mail, campaign. */
+interface RunningWorker {
+  close(): Promise<void>;
+}
 import {
   EmailLayout,
   EmailSender,
   LocalDocumentStore,
   OctopushSmsProvider,
 } from '@optic/providers';
-import { createRedisConnection, MessageProducer } from '@optic/queue';
+import { CampaignQueue, createRedisConnection, MessageProducer } from '@optic/queue';
 import type { RetryPolicy } from '@optic/queue';
 import { createApp } from '@optic/api';
 import { createSmsSandbox } from '@optic/sms-sandbox';
@@ -89,9 +94,12 @@ export async function startTestStack(
   const redis = createRedisConnection(TEST_REDIS_URL, 'producer');
   const producer = new MessageProducer(redis, redisPrefix, retryPolicy);
   const documents = new LocalDocumentStore(documentsDir);
+  const fanouts = new CampaignQueue(redis, redisPrefix);
+  const campaigns = new CampaignService(db.dataSource, producer, fanouts, clock, silentish());
   const app = createApp({
     dataSource: db.dataSource,
     producer,
+    campaigns,
     documents,
     clock,
     logger: silentish(),
@@ -121,6 +129,7 @@ export async function startTestStack(
   const close = async (): Promise<void> => {
     await Promise.all(workers.map((w) => w.close()));
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await fanouts.close();
     await producer.close();
     redis.disconnect();
     await sandbox.close();
@@ -219,7 +228,18 @@ async function startWorkers(s: WorkerSettings): Promise<RunningWorker[]> {
     await closeSms();
     provider.close();
   };
-  return [sms, email];
+  const campaign = await startCampaignProcess({
+    databaseUrl: s.db.url,
+    redisUrl: TEST_REDIS_URL,
+    queuePrefix: s.redisPrefix,
+    poolSize: 3,
+    fanoutConcurrency: 2,
+    checkIntervalMs: 200,
+    retryPolicy: s.retryPolicy,
+    clock: s.clock,
+    logger: silentish(),
+  });
+  return [sms, email, campaign];
 }
 
 function listen(app: ReturnType<typeof createApp>): Promise<Server> {

@@ -11,6 +11,8 @@ import { Template } from './entities/template.entity';
 import { Visit } from './entities/visit.entity';
 import { InitialSchema1764800000000 } from './migrations/1764800000000-initial-schema';
 import { SmsChannel1764850000000 } from './migrations/1764850000000-sms-channel';
+import { Campaigns1765000000000 } from './migrations/1765000000000-campaigns';
+import { ClientRecords1764900000000 } from './migrations/1764900000000-client-records';
 
 export const ENTITIES = [
   Shop,
@@ -25,7 +27,12 @@ export const ENTITIES = [
   CreditLedgerEntry,
 ];
 
-export const MIGRATIONS = [InitialSchema1764800000000, SmsChannel1764850000000];
+export const MIGRATIONS = [
+  InitialSchema1764800000000,
+  SmsChannel1764850000000,
+  ClientRecords1764900000000,
+  Campaigns1765000000000,
+];
 
 export interface DatabaseOptions {
   /** A `postgres://` URL. */

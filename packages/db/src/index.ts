@@ -20,3 +20,5 @@ export * from './repositories/retention-repository';
 export * from './repositories/suppression-repository';
 export * from './repositories/visit-repository';
 export * from './repositories/reply-repository';
+export * from './repositories/campaign-audience';
+export * from './repositories/campaign-repository';

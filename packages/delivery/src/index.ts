@@ -9,3 +9,5 @@ export * from './worker-process';
 export * from './render-sms';
 export * from './sms-provider-registry';
 export * from './retention';
+export * from './campaign-service';
+export * from './campaign-process';

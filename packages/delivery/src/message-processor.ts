@@ -106,6 +106,11 @@ export class MessageProcessor {
     const { message } = context;
     const now = this.clock.now();
 
+    if (message.campaignId) {
+      const held = await this.campaignHold(manager, message, now);
+      if (held) return held;
+    }
+
     const notBefore = this.channel.notBefore(context, now);
     if (notBefore) {
       await manager.query(
@@ -130,14 +135,10 @@ export class MessageProcessor {
       const detail = 'the recipient is on the suppression list';
       return this.reject(manager, message, 'suppressed', detail, now);
     }
+    let chargedFrom: 'balance' | 'reservation' | null = null;
     if (prepared.credits > 0) {
-      const paid = await creditRepository.debitForMessage(
-        manager,
-        message.shopId,
-        message.id,
-        prepared.credits,
-      );
-      if (!paid) {
+      chargedFrom = await creditRepository.chargeMessage(manager, message, prepared.credits);
+      if (!chargedFrom) {
         const detail = `${prepared.credits} credit(s) needed`;
         return this.reject(
           manager,
@@ -153,7 +154,7 @@ export class MessageProcessor {
       `UPDATE message SET status = 'sending', sending_at = $2, updated_at = $2,
          in_flight = true, attempts = attempts + 1, recipient = $3,
          rendered_text = $4, subject = coalesce($5, subject), encoding = $6,
-         segments = $7, credits = $8, provider = $9
+         segments = $7, credits = $8, provider = $9, charged_from = $10
        WHERE id = $1`,
       [
         message.id,
@@ -165,6 +166,7 @@ export class MessageProcessor {
         prepared.segments,
         prepared.credits,
         this.channel.provider,
+        chargedFrom,
       ],
     );
     Object.assign(message, {
@@ -332,11 +334,7 @@ export class MessageProcessor {
         },
       );
       if (outcome === 'failed') {
-        await creditRepository.refundMessage(
-          manager,
-          message.shopId,
-          message.id,
-        );
+        await creditRepository.refundCharge(manager, message.id);
       }
     });
     this.logger.info(`message ${outcome}`, fields);
@@ -357,6 +355,24 @@ export class MessageProcessor {
         : null,
     ]);
     return { message, shop, client, visit };
+  }
+
+  /**
+   * A paused campaign's messages stay `queued` (resume enqueues them again);
+   * a cancelled one's become `cancelled`.
+   */
+  private async campaignHold(manager: EntityManager, message: Message, now: Date): Promise<Start | null> {
+    const rows: { status: string }[] = await manager.query(`SELECT status FROM campaign WHERE id = $1`, [
+      message.campaignId,
+    ]);
+    const status = rows[0]?.status;
+    if (status === 'paused') return { kind: 'done', outcome: 'noop' };
+    if (status !== 'cancelled') return null;
+
+    await messageRepository.transition(manager, message.id, ['queued'], 'cancelled', now, {
+      reason: 'campaign_cancelled',
+    });
+    return { kind: 'done', outcome: 'noop' };
   }
 
   private async isSuppressed(

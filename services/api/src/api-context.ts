@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Clock, Logger, SecretBox } from '@optic/domain';
+import type { CampaignService } from '@optic/delivery';
 import type { DocumentStore } from '@optic/providers';
 import type { MessageProducer } from '@optic/queue';
 
@@ -7,6 +8,7 @@ import type { MessageProducer } from '@optic/queue';
 export interface ApiContext {
   dataSource: DataSource;
   producer: MessageProducer;
+  campaigns: CampaignService;
   documents: DocumentStore;
   clock: Clock;
   logger: Logger;

@@ -4,6 +4,7 @@ import type { ApiContext } from './api-context';
 import { notFoundRoute, problemHandler } from './http/problem';
 import { clientDataRoutes } from './routes/client-data.routes';
 import { clientImportRoutes } from './routes/client-import.routes';
+import { campaignsRoutes } from './routes/campaigns.routes';
 import { clientsRoutes } from './routes/clients.routes';
 import { consentRoutes } from './routes/consent.routes';
 import { creditRoutes } from './routes/credit.routes';
@@ -36,6 +37,7 @@ export function createApp(context: ApiContext): Express {
   app.use(documentsRoutes(context));
   app.use(creditRoutes(context));
   app.use(messagesRoutes(context));
+  app.use(campaignsRoutes(context));
   app.use(smsRoutes(context));
   app.use(octopushWebhookRoutes(context));
 

@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import { SecretBox } from '@optic/domain';
 import { createDataSource, runMigrations } from '@optic/db';
 import { LocalDocumentStore } from '@optic/providers';
-import { createRedisConnection, MessageProducer } from '@optic/queue';
+import { CampaignQueue, createRedisConnection, MessageProducer } from '@optic/queue';
+import { CampaignService } from '@optic/delivery';
 import {
   checkPostgres,
   checkRedis,
@@ -35,11 +36,14 @@ async function main(): Promise<void> {
     baseDelayMs: config.RETRY_BASE_DELAY_MS,
     maxDelayMs: config.RETRY_MAX_DELAY_MS,
   });
+  const clock = clockFrom(config.CLOCK_START);
+  const fanouts = new CampaignQueue(redis, config.QUEUE_PREFIX);
   const app = createApp({
     dataSource,
     producer,
+    campaigns: new CampaignService(dataSource, producer, fanouts, clock, logger),
     documents: new LocalDocumentStore(config.DOCUMENTS_DIR),
-    clock: clockFrom(config.CLOCK_START),
+    clock,
     logger,
     secrets: config.SECRET_KEY
       ? new SecretBox(Buffer.from(config.SECRET_KEY, 'base64'))
@@ -57,6 +61,7 @@ async function main(): Promise<void> {
   onShutdown(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await producer.close();
+    await fanouts.close();
     redis.disconnect();
     await dataSource.destroy();
   }, logger);

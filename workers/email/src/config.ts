@@ -22,6 +22,9 @@ export function loadConfig(
       RETRY_MAX_DELAY_MS: intEnv(300_000),
       SWEEP_INTERVAL_MS: intEnv(15_000),
       DATABASE_POOL_SIZE: intEnv(10),
+      // Months of message texts, replies and documents kept; 0 keeps them forever.
+      RETENTION_MONTHS: z.coerce.number().int().min(0).default(36),
+      RETENTION_INTERVAL_MS: intEnv(3_600_000),
     },
     env,
   );

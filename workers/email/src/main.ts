@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   if (unreachable) throw new ConfigError(unreachable);
 
   const sender = new EmailSender({ maxConnections: 5 });
+  const documents = new LocalDocumentStore(config.DOCUMENTS_DIR);
   const running = await startWorkerProcess(
     {
       channel: 'email',
@@ -45,12 +46,20 @@ async function main(): Promise<void> {
       poolSize: config.DATABASE_POOL_SIZE,
       clock: clockFrom(config.CLOCK_START),
       logger,
+      retention:
+        config.RETENTION_MONTHS > 0
+          ? {
+              months: config.RETENTION_MONTHS,
+              intervalMs: config.RETENTION_INTERVAL_MS,
+              documents,
+            }
+          : null,
     },
     (dataSource) =>
       new EmailChannel({
         sender,
         layout: new EmailLayout(),
-        store: new LocalDocumentStore(config.DOCUMENTS_DIR),
+        store: documents,
         loadDocuments: (shopId, ids) =>
           dataSource.manager.findBy(Document, { shopId, id: In(ids) }),
         defaultSmtp: {

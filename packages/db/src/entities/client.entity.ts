@@ -46,6 +46,14 @@ export class Client {
   @Column({ name: 'email_consent_source', type: 'text', nullable: true })
   emailConsentSource!: string | null;
 
+  /** Last and first name folded by `foldForSearch`, for name search. */
+  @Column({ name: 'search_name', type: 'text' })
+  searchName!: string;
+
+  /** Set when the client's personal data was erased on request. */
+  @Column({ name: 'erased_at', type: 'timestamptz', nullable: true })
+  erasedAt!: Date | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -95,6 +95,13 @@ export class Message {
   @Column({ type: 'integer' })
   credits!: number;
 
+  /** The shop's balance, or the campaign's reservation. */
+  @Column({ name: 'charged_from', type: 'text', nullable: true })
+  chargedFrom!: 'balance' | 'reservation' | null;
+
+  @Column({ name: 'credits_refunded', type: 'boolean' })
+  creditsRefunded!: boolean;
+
   @Column({ name: 'not_before', type: 'timestamptz', nullable: true })
   notBefore!: Date | null;
 

@@ -2,6 +2,17 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type VisitKind = 'glasses' | 'contact_lenses' | 'repair';
 
+/** Where a visit stands; `ready` stamps `readyAt`. */
+export const VISIT_STATUSES = [
+  'quoted',
+  'ordered',
+  'ready',
+  'collected',
+  'cancelled',
+] as const;
+
+export type VisitStatus = (typeof VISIT_STATUSES)[number];
+
 /** A sale, quote or repair for a client. */
 @Entity({ name: 'visit' })
 export class Visit {
@@ -14,6 +25,10 @@ export class Visit {
   @Column({ name: 'client_id', type: 'uuid' })
   clientId!: string;
 
+  /** The practice application's visit number, when an import gave one. */
+  @Column({ name: 'external_id', type: 'text', nullable: true })
+  externalId!: string | null;
+
   @Column({ type: 'text' })
   kind!: VisitKind;
 
@@ -22,7 +37,7 @@ export class Visit {
   visitDate!: string;
 
   @Column({ type: 'text' })
-  status!: string;
+  status!: VisitStatus;
 
   @Column({ name: 'ready_at', type: 'timestamptz', nullable: true })
   readyAt!: Date | null;

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { campaignRepository } from './campaign-repository';
 import { updateReturning } from './returning';
 
 /**
@@ -71,6 +72,59 @@ export const creditRepository = {
       [shopId, amount],
     );
     return amount;
+  },
+
+  /**
+   * Pays for a message about to be sent: from its campaign's reservation
+   * when it has one that covers it, else from the shop's balance. Returns
+   * where the credits came from, or null when neither can pay.
+   */
+  async chargeMessage(
+    manager: EntityManager,
+    message: { id: string; shopId: string; campaignId: string | null },
+    credits: number,
+  ): Promise<'balance' | 'reservation' | null> {
+    if (message.campaignId && (await campaignRepository.consume(manager, message.campaignId, credits))) {
+      return 'reservation';
+    }
+    const paid = await this.debitForMessage(manager, message.shopId, message.id, credits);
+    return paid ? 'balance' : null;
+  },
+
+  /**
+   * Gives back what a message was charged, to where it came from (or to
+   * the shop if its campaign's reservation is closed by now); once.
+   */
+  async refundCharge(manager: EntityManager, messageId: string): Promise<number> {
+    const rows = await updateReturning<{
+      shop_id: string;
+      campaign_id: string | null;
+      charged_from: string | null;
+      credits: number;
+    }>(
+      manager,
+      `UPDATE message SET credits_refunded = true
+       WHERE id = $1 AND NOT credits_refunded AND charged_from IS NOT NULL
+       RETURNING shop_id, campaign_id, charged_from, credits`,
+      [messageId],
+    );
+    const charge = rows[0];
+    if (!charge || charge.credits === 0) return 0;
+
+    if (charge.charged_from === 'reservation' && charge.campaign_id) {
+      if (await campaignRepository.giveBack(manager, charge.campaign_id, charge.credits)) return charge.credits;
+      await manager.query(
+        `INSERT INTO credit_ledger (shop_id, kind, amount, message_id, campaign_id, note)
+         VALUES ($1, 'refund', $2, $3, $4, 'provider refused, after the campaign closed')`,
+        [charge.shop_id, charge.credits, messageId, charge.campaign_id],
+      );
+      await manager.query(`UPDATE shop SET credit_balance = credit_balance + $2 WHERE id = $1`, [
+        charge.shop_id,
+        charge.credits,
+      ]);
+      return charge.credits;
+    }
+    return this.refundMessage(manager, charge.shop_id, messageId);
   },
 
   async balance(manager: EntityManager, shopId: string): Promise<number> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Where document bytes live; rows in `document` hold only the key. */
@@ -7,6 +7,8 @@ export interface DocumentStore {
   /** Stores the bytes under a new opaque key and returns it. */
   put(content: Buffer): Promise<string>;
   get(key: string): Promise<Buffer>;
+  /** Removes the bytes for good; a key already gone is not an error. */
+  delete(key: string): Promise<void>;
 }
 
 const KEY_PATTERN = /^[0-9a-f]{2}\/[0-9a-f-]{36}$/;
@@ -32,6 +34,10 @@ export class LocalDocumentStore implements DocumentStore {
 
   async get(key: string): Promise<Buffer> {
     return readFile(this.pathOf(key));
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
   }
 
   private pathOf(key: string): string {

@@ -16,6 +16,8 @@ export class ApiProblem extends Error {
     readonly code: string,
     readonly title: string,
     readonly errors: FieldError[] = [],
+    /** Machine-readable details added to the body, e.g. a shortfall. */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(title);
   }
@@ -90,6 +92,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
         title: problem.title,
         status: problem.status,
         code: problem.code,
+        ...problem.extra,
         ...(problem.errors.length > 0 ? { errors: problem.errors } : {}),
       });
   };

@@ -193,19 +193,36 @@ function columnKey(name: string): ColumnKey | undefined {
 }
 
 /**
- * Splits lines into fields with csv-parse, a group at a time; should a
- * group not come back as exactly one record per line (a quote left open
- * swallows the next lines), each line of it is parsed alone so that only
- * the bad one is refused.
+ * Splits lines into fields. A line without any quote is cut at each
+ * delimiter, which is what csv-parse returns for it, only faster; the
+ * others go to csv-parse a group at a time, and should a group not come
+ * back as exactly one record per line (a quote left open swallows the
+ * next lines), each of its lines is parsed alone so that only the bad one
+ * is refused.
  */
 export function splitLines(
   lines: PhysicalLine[],
   delimiter: string,
 ): ({ line: number; fields: string[] } | LineRejection)[] {
-  const group = parseGroup(lines, delimiter);
-  if (group) return group;
+  const quoted = lines.filter((l) => l.text.includes('"'));
+  const parsed = new Map(
+    (parseGroup(quoted, delimiter) ?? quoted.map(parseAlone(delimiter))).map(
+      (result) => [result.line, result],
+    ),
+  );
+  return lines.map(
+    (line) =>
+      parsed.get(line.number) ?? {
+        line: line.number,
+        fields: line.text.split(delimiter).map((field) => field.trim()),
+      },
+  );
+}
 
-  return lines.map((line) => {
+function parseAlone(delimiter: string) {
+  return (
+    line: PhysicalLine,
+  ): { line: number; fields: string[] } | LineRejection => {
     const fields = parseFields(line.text, delimiter);
     return fields
       ? { line: line.number, fields }
@@ -214,13 +231,14 @@ export function splitLines(
           field: '(line)',
           reason: 'a quoted field is not closed on this line',
         };
-  });
+  };
 }
 
 function parseGroup(
   lines: PhysicalLine[],
   delimiter: string,
 ): { line: number; fields: string[] }[] | null {
+  if (lines.length === 0) return [];
   try {
     const records = parse(lines.map((l) => l.text).join('\n'), {
       delimiter,

@@ -118,24 +118,26 @@ export class TextDecoding {
 }
 
 /**
- * Splits decoded text into lines (`\n` or `\r\n`), keeping memory bounded:
- * a line longer than `maxLength` is cut and flagged.
+ * Splits decoded text into lines (`\n` or `\r\n`), handing them over a
+ * chunk at a time, and keeps memory bounded: a line longer than
+ * `maxLength` is cut and flagged.
  */
 export async function* physicalLines(
   chunks: AsyncIterable<string>,
   maxLength: number,
-): AsyncGenerator<PhysicalLine> {
+): AsyncGenerator<PhysicalLine[]> {
   let buffer = '';
   let number = 1;
   let tooLong = false;
 
   for await (const chunk of chunks) {
     buffer += chunk;
+    const lines: PhysicalLine[] = [];
     let start = 0;
     for (;;) {
       const end = buffer.indexOf('\n', start);
       if (end === -1) break;
-      yield line(number, buffer.slice(start, end), tooLong, maxLength);
+      lines.push(line(number, buffer.slice(start, end), tooLong, maxLength));
       number += 1;
       tooLong = false;
       start = end + 1;
@@ -145,8 +147,9 @@ export async function* physicalLines(
       tooLong = true;
       buffer = buffer.slice(0, maxLength + 1);
     }
+    if (lines.length > 0) yield lines;
   }
-  if (buffer.length > 0) yield line(number, buffer, tooLong, maxLength);
+  if (buffer.length > 0) yield [line(number, buffer, tooLong, maxLength)];
 }
 
 function line(

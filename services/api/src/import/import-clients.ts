@@ -57,11 +57,11 @@ export async function importClients(
     const decoding = new TextDecoding(options.encoding);
     const run = new ImportRun(manager, shop, options);
 
-    for await (const line of physicalLines(
+    for await (const lines of physicalLines(
       decoding.decode(source),
       MAX_LINE_CHARS,
     )) {
-      await run.add(line);
+      for (const line of lines) await run.add(line);
     }
     return run.finish(decoding.encoding ?? 'utf-8');
   });

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { clientRepository, visitRepository } from '@optic/db';
 import type { Client } from '@optic/db';
@@ -41,45 +42,49 @@ export function clientDataRoutes(context: ApiContext): Router {
   router.delete(
     '/v1/shops/:shopId/clients/:clientId',
     scoped,
-    async (req, res) => {
-      const clientId = String(req.params.clientId);
-      if (!z.uuid().safeParse(clientId).success)
-        throw ApiProblem.notFound('client', 'clientId');
-
-      const erasure = await context.dataSource.transaction(async (manager) => {
-        const result = await clientRepository.erase(manager, {
-          shopId: shopOf(res).id,
-          clientId,
-          at: context.clock.now(),
-        });
-        // Inside the transaction: should the commit fail, a retry finds
-        // the rows again and the store ignores keys already gone.
-        if (result.status === 'erased') {
-          for (const key of result.documentKeys) {
-            await context.documents.delete(key);
-          }
-        }
-        return result;
-      });
-
-      if (erasure.status === 'not_found')
-        throw ApiProblem.notFound('client', 'clientId');
-      if (erasure.status === 'busy') {
-        throw new ApiProblem(
-          409,
-          'client_busy',
-          'a message to this client is being sent; erase again in a minute',
-          erasure.sendingMessageIds.map((id) => ({
-            path: 'clientId',
-            message: `message ${id} is being sent`,
-          })),
-        );
-      }
-      res.status(204).end();
-    },
+    eraseHandler(context),
   );
 
   return router;
+}
+
+function eraseHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
+    const clientId = String(req.params.clientId);
+    if (!z.uuid().safeParse(clientId).success)
+      throw ApiProblem.notFound('client', 'clientId');
+
+    const erasure = await context.dataSource.transaction(async (manager) => {
+      const result = await clientRepository.erase(manager, {
+        shopId: shopOf(res).id,
+        clientId,
+        at: context.clock.now(),
+      });
+      // Inside the transaction: should the commit fail, a retry finds the
+      // rows again and the store ignores keys already gone.
+      if (result.status === 'erased') {
+        for (const key of result.documentKeys) {
+          await context.documents.delete(key);
+        }
+      }
+      return result;
+    });
+
+    if (erasure.status === 'not_found')
+      throw ApiProblem.notFound('client', 'clientId');
+    if (erasure.status === 'busy') {
+      throw new ApiProblem(
+        409,
+        'client_busy',
+        'a message to this client is being sent; erase again in a minute',
+        erasure.sendingMessageIds.map((id) => ({
+          path: 'clientId',
+          message: `message ${id} is being sent`,
+        })),
+      );
+    }
+    res.status(204).end();
+  };
 }
 
 async function exportOf(

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import { QueryFailedError } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
@@ -92,7 +93,33 @@ export function clientsRoutes(context: ApiContext): Router {
       .json(clientView(client));
   });
 
-  router.get('/v1/shops/:shopId/clients', scoped, async (req, res) => {
+  router.get('/v1/shops/:shopId/clients', scoped, listHandler(context));
+
+  router.get(
+    '/v1/shops/:shopId/clients/:clientId',
+    scoped,
+    async (req, res) => {
+      const client = await findClient(
+        context,
+        shopOf(res).id,
+        String(req.params.clientId),
+      );
+      if (!client) throw ApiProblem.notFound('client', 'clientId');
+      res.json(clientView(client));
+    },
+  );
+
+  router.patch(
+    '/v1/shops/:shopId/clients/:clientId',
+    scoped,
+    updateHandler(context),
+  );
+
+  return router;
+}
+
+function listHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
     const shop = shopOf(res);
     const query = parse(listQuery, req.query);
     const cursor = decodeCursor(query.cursor);
@@ -112,47 +139,26 @@ export function clientsRoutes(context: ApiContext): Router {
           ? encodeCursor(last.createdAt, last.id)
           : null,
     });
-  });
+  };
+}
 
-  router.get(
-    '/v1/shops/:shopId/clients/:clientId',
-    scoped,
-    async (req, res) => {
-      const client = await findClient(
-        context,
-        shopOf(res).id,
+function updateHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
+    const shop = shopOf(res);
+    const input = parseUpdate(req.body);
+    const contact = normalizeContact(shop, input);
+
+    const client = await context.dataSource.transaction((manager) =>
+      updateClientRow(
+        manager,
+        shop,
         String(req.params.clientId),
-      );
-      if (!client) throw ApiProblem.notFound('client', 'clientId');
-      res.json(clientView(client));
-    },
-  );
-
-  router.patch(
-    '/v1/shops/:shopId/clients/:clientId',
-    scoped,
-    async (req, res) => {
-      const shop = shopOf(res);
-      const input = parseUpdate(req.body);
-      const contact = normalizeContact(shop, input);
-
-      const client = await context.dataSource.transaction((manager) =>
-        updateClientRow(
-          manager,
-          shop,
-          String(req.params.clientId),
-          {
-            ...input,
-            ...contact,
-          },
-          context.clock.now(),
-        ),
-      );
-      res.json(clientView(client));
-    },
-  );
-
-  return router;
+        { ...input, ...contact },
+        context.clock.now(),
+      ),
+    );
+    res.json(clientView(client));
+  };
 }
 
 /** A client of the shop, unless unknown or erased. */

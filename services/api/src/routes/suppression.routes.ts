@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import {
   Suppression,
@@ -59,7 +60,27 @@ export function suppressionRoutes(context: ApiContext): Router {
     res.json(page(rows, query.limit, (s) => [s.createdAt, s.id]));
   });
 
-  router.post(base, scoped, async (req, res) => {
+  router.post(base, scoped, addHandler(context));
+
+  router.get(`${base}/removals`, scoped, async (req, res) => {
+    const query = parse(pageQuery, req.query);
+    const cursor = decodeCursor(query.cursor);
+    const rows = await suppressionRepository.removals(
+      context.dataSource.manager,
+      shopOf(res).id,
+      cursor && { at: cursor.queuedAt, id: cursor.id },
+      query.limit + 1,
+    );
+    res.json(page(rows, query.limit, (r) => [r.removedAt, r.id]));
+  });
+
+  router.delete(`${base}/:suppressionId`, scoped, removeHandler(context));
+
+  return router;
+}
+
+function addHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
     const shop = shopOf(res);
     const input = parse(addSuppression, req.body);
     const address = normalizedAddress(shop, input.channel, input.address);
@@ -80,21 +101,11 @@ export function suppressionRoutes(context: ApiContext): Router {
       .status(created ? 201 : 200)
       .location(`/v1/shops/${shop.id}/suppressions/${id}`)
       .json(entry);
-  });
+  };
+}
 
-  router.get(`${base}/removals`, scoped, async (req, res) => {
-    const query = parse(pageQuery, req.query);
-    const cursor = decodeCursor(query.cursor);
-    const rows = await suppressionRepository.removals(
-      context.dataSource.manager,
-      shopOf(res).id,
-      cursor && { at: cursor.queuedAt, id: cursor.id },
-      query.limit + 1,
-    );
-    res.json(page(rows, query.limit, (r) => [r.removedAt, r.id]));
-  });
-
-  router.delete(`${base}/:suppressionId`, scoped, async (req, res) => {
+function removeHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
     const id = String(req.params.suppressionId);
     if (!z.uuid().safeParse(id).success)
       throw ApiProblem.notFound('suppression', 'suppressionId');
@@ -112,9 +123,7 @@ export function suppressionRoutes(context: ApiContext): Router {
     );
     if (!removed) throw ApiProblem.notFound('suppression', 'suppressionId');
     res.status(204).end();
-  });
-
-  return router;
+  };
 }
 
 /** The address as the send path compares it: E.164, or a normalised e-mail. */

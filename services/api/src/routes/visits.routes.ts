@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import {
   readyAtAfter,
@@ -63,7 +63,27 @@ export function visitsRoutes(context: ApiContext): Router {
   const router = Router();
   const scoped = loadShop(context);
 
-  router.post('/v1/shops/:shopId/visits', scoped, async (req, res) => {
+  router.post('/v1/shops/:shopId/visits', scoped, createHandler(context));
+  router.get(
+    '/v1/shops/:shopId/clients/:clientId/visits',
+    scoped,
+    listHandler(context),
+  );
+  for (const path of [
+    '/v1/shops/:shopId/visits/:visitId',
+    '/v1/shops/:shopId/clients/:clientId/visits/:visitId',
+  ]) {
+    router.get(path, scoped, async (req, res) => {
+      const visit = await visitOf(context, req, res);
+      res.json(await withHistory(context, visit));
+    });
+    router.patch(path, scoped, updateHandler(context));
+  }
+  return router;
+}
+
+function createHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
     const shop = shopOf(res);
     const input = parse(createVisit, req.body);
     const client = await findClient(context, shop.id, input.clientId);
@@ -81,10 +101,7 @@ export function visitsRoutes(context: ApiContext): Router {
       status: input.status,
       readyAt: readyAtAfter(
         { status: null, readyAt: null },
-        {
-          status: input.status,
-          readyAt: input.readyAt ? new Date(input.readyAt) : undefined,
-        },
+        { status: input.status, readyAt: dateOrKeep(input.readyAt) },
         now,
       ),
       lensBoxDays: input.lensBoxDays ?? null,
@@ -98,90 +115,81 @@ export function visitsRoutes(context: ApiContext): Router {
       .status(201)
       .location(`/v1/shops/${shop.id}/visits/${visit.id}`)
       .json(visit);
-  });
+  };
+}
 
-  router.get(
-    '/v1/shops/:shopId/clients/:clientId/visits',
-    scoped,
-    async (req, res) => {
-      const client = await clientOf(context, res, req.params.clientId);
-      const query = parse(listQuery, req.query);
-      const cursor = decodeCursor(query.cursor);
-      const rows = await visitRepository.listForClient(
-        context.dataSource.manager,
-        client.shopId,
-        client.id,
-        cursor && { at: cursor.queuedAt, id: cursor.id },
-        query.limit + 1,
-      );
-      const page = rows.slice(0, query.limit);
-      const last = page[page.length - 1];
-      res.json({
-        items: page,
-        nextCursor:
-          rows.length > query.limit && last
-            ? encodeCursor(new Date(`${last.visitDate}T00:00:00Z`), last.id)
-            : null,
-      });
-    },
+function listHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
+    const client = await clientOf(context, res, req.params.clientId);
+    const query = parse(listQuery, req.query);
+    const cursor = decodeCursor(query.cursor);
+    const rows = await visitRepository.listForClient(
+      context.dataSource.manager,
+      client.shopId,
+      client.id,
+      cursor && { at: cursor.queuedAt, id: cursor.id },
+      query.limit + 1,
+    );
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    res.json({
+      items: page,
+      nextCursor:
+        rows.length > query.limit && last
+          ? encodeCursor(new Date(`${last.visitDate}T00:00:00Z`), last.id)
+          : null,
+    });
+  };
+}
+
+function updateHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
+    const visit = await visitOf(context, req, res);
+    const input = parse(updateVisit, req.body);
+    const kind = input.kind ?? visit.kind;
+    const boxDays =
+      input.lensBoxDays !== undefined ? input.lensBoxDays : visit.lensBoxDays;
+    if (boxDays !== null && kind !== 'contact_lenses') {
+      throw ApiProblem.validation([
+        { path: 'lensBoxDays', message: LENSES_ONLY },
+      ]);
+    }
+
+    const changes: VisitChanges = {
+      kind: input.kind,
+      visitDate: input.visitDate,
+      status: input.status,
+      lensBoxDays: input.lensBoxDays,
+      readyAt: input.readyAt === null ? null : dateOrKeep(input.readyAt),
+    };
+    const saved = await context.dataSource.transaction((manager) =>
+      visitRepository.update(
+        manager,
+        visit.shopId,
+        visit.id,
+        changes,
+        input.actor ?? null,
+        context.clock.now(),
+      ),
+    );
+    if (!saved) throw ApiProblem.notFound('visit', 'visitId');
+    res.json(await withHistory(context, saved));
+  };
+}
+
+function dateOrKeep(typed: string | undefined): Date | undefined {
+  return typed === undefined ? undefined : new Date(typed);
+}
+
+async function withHistory(
+  context: ApiContext,
+  visit: Visit,
+): Promise<Record<string, unknown>> {
+  const history = await visitRepository.statusHistory(
+    context.dataSource.manager,
+    [visit.id],
   );
-
-  for (const path of [
-    '/v1/shops/:shopId/visits/:visitId',
-    '/v1/shops/:shopId/clients/:clientId/visits/:visitId',
-  ]) {
-    router.get(path, scoped, async (req, res) => {
-      const visit = await visitOf(context, req, res);
-      const history = await visitRepository.statusHistory(
-        context.dataSource.manager,
-        [visit.id],
-      );
-      res.json({ ...visit, statusHistory: history.get(visit.id) ?? [] });
-    });
-
-    router.patch(path, scoped, async (req, res) => {
-      const visit = await visitOf(context, req, res);
-      const input = parse(updateVisit, req.body);
-      const kind = input.kind ?? visit.kind;
-      const boxDays =
-        input.lensBoxDays !== undefined ? input.lensBoxDays : visit.lensBoxDays;
-      if (boxDays !== null && kind !== 'contact_lenses') {
-        throw ApiProblem.validation([
-          { path: 'lensBoxDays', message: LENSES_ONLY },
-        ]);
-      }
-
-      const changes: VisitChanges = {
-        kind: input.kind,
-        visitDate: input.visitDate,
-        status: input.status,
-        lensBoxDays: input.lensBoxDays,
-        readyAt:
-          input.readyAt === undefined
-            ? undefined
-            : input.readyAt === null
-              ? null
-              : new Date(input.readyAt),
-      };
-      const saved = await context.dataSource.transaction((manager) =>
-        visitRepository.update(
-          manager,
-          visit.shopId,
-          visit.id,
-          changes,
-          input.actor ?? null,
-          context.clock.now(),
-        ),
-      );
-      const history = await visitRepository.statusHistory(
-        context.dataSource.manager,
-        [visit.id],
-      );
-      res.json({ ...saved, statusHistory: history.get(visit.id) ?? [] });
-    });
-  }
-
-  return router;
+  return { ...visit, statusHistory: history.get(visit.id) ?? [] };
 }
 
 async function clientOf(

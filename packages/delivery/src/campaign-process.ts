@@ -1,0 +1,73 @@
+import { Worker } from 'bullmq';
+import type { Clock, Logger } from '@optic/domain';
+import { createDataSource } from '@optic/db';
+import {
+  assertNoEviction,
+  CampaignQueue,
+  createRedisConnection,
+  FANOUT_QUEUE,
+  MessageProducer,
+} from '@optic/queue';
+import type { FanoutJobData, RetryPolicy } from '@optic/queue';
+import { CampaignService } from './campaign-service';
+
+export interface CampaignProcessSettings {
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  poolSize: number;
+  /** Campaigns fanned out at once. */
+  fanoutConcurrency: number;
+  /** How often running campaigns are checked for completion. */
+  checkIntervalMs: number;
+  retryPolicy: RetryPolicy;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * The campaign worker: fans campaigns out into messages, and closes those
+ * whose messages have all settled, releasing their unspent credit.
+ */
+export async function startCampaignProcess(settings: CampaignProcessSettings): Promise<{ close(): Promise<void> }> {
+  const dataSource = await createDataSource({
+    url: settings.databaseUrl,
+    poolSize: settings.poolSize,
+    applicationName: 'worker-campaign',
+  }).initialize();
+  const redis = createRedisConnection(settings.redisUrl, 'worker');
+  await assertNoEviction(redis);
+
+  const producer = new MessageProducer(redis, settings.queuePrefix, settings.retryPolicy);
+  const fanouts = new CampaignQueue(redis, settings.queuePrefix);
+  const service = new CampaignService(dataSource, producer, fanouts, settings.clock, settings.logger);
+
+  const worker = new Worker<FanoutJobData>(FANOUT_QUEUE, (job) => service.fanOut(job.data.campaignId), {
+    connection: redis,
+    prefix: settings.queuePrefix,
+    concurrency: settings.fanoutConcurrency,
+  });
+  worker.on('error', (error) => settings.logger.error('fan-out worker error', { error: error.message }));
+
+  let checking: Promise<unknown> | null = null;
+  const timer = setInterval(() => {
+    checking ??= service
+      .completeFinished()
+      .catch((error: Error) => settings.logger.error('completion check failed', { error: error.message }))
+      .finally(() => {
+        checking = null;
+      });
+  }, settings.checkIntervalMs);
+
+  return {
+    close: async () => {
+      clearInterval(timer);
+      await checking;
+      await worker.close();
+      await fanouts.close();
+      await producer.close();
+      redis.disconnect();
+      await dataSource.destroy();
+    },
+  };
+}
