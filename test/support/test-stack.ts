@@ -9,7 +9,7 @@ import type { AxiosInstance } from 'axios';
 import IORedis from 'ioredis';
 import { In } from 'typeorm';
 import { SecretBox, systemClock } from '@optic/domain';
-import type { Clock } from '@optic/domain';
+import type { Clock, Logger } from '@optic/domain';
 import { Document } from '@optic/db';
 import {
   CampaignService,
@@ -29,7 +29,11 @@ import {
   LocalDocumentStore,
   OctopushSmsProvider,
 } from '@optic/providers';
-import { CampaignQueue, createRedisConnection, MessageProducer } from '@optic/queue';
+import {
+  CampaignQueue,
+  createRedisConnection,
+  MessageProducer,
+} from '@optic/queue';
 import type { RetryPolicy } from '@optic/queue';
 import { createApp } from '@optic/api';
 import { createSmsSandbox } from '@optic/sms-sandbox';
@@ -44,6 +48,10 @@ export const SANDBOX_KEY = 'test-key';
 export const TEST_WEBHOOK_TOKEN = 'test-webhook-token-0123456789';
 /** The platform's secret key in tests: 32 fixed bytes. */
 export const TEST_SECRET_KEY = Buffer.alloc(32, 7);
+/** Signs the unsubscribe links of marketing e-mails in tests. */
+export const TEST_UNSUBSCRIBE_SECRET = 'test-unsubscribe-secret-0123456789';
+/** The public address in tests' links; tests call their path on `apiUrl`. */
+export const TEST_PUBLIC_BASE_URL = 'https://comm.optic.test';
 
 export interface TestStackOptions {
   retryPolicy?: RetryPolicy;
@@ -51,6 +59,12 @@ export interface TestStackOptions {
   clock?: Clock;
   /** Start the SMS and e-mail workers in this process. @defaultValue true */
   workers?: boolean;
+  /** Start the campaign worker in this process with them. @defaultValue true */
+  campaignWorker?: boolean;
+  /** Receives every process's log. @defaultValue silent unless LOG_TESTS */
+  logger?: Logger;
+  /** Turn on the SMTP transports' debug log. @defaultValue false */
+  smtpDebug?: boolean;
 }
 
 export interface TestStack {
@@ -95,17 +109,29 @@ export async function startTestStack(
   const producer = new MessageProducer(redis, redisPrefix, retryPolicy);
   const documents = new LocalDocumentStore(documentsDir);
   const fanouts = new CampaignQueue(redis, redisPrefix);
-  const campaigns = new CampaignService(db.dataSource, producer, fanouts, clock, silentish());
+  const campaigns = new CampaignService(
+    db.dataSource,
+    producer,
+    fanouts,
+    clock,
+    silentish(),
+  );
   const app = createApp({
     dataSource: db.dataSource,
     producer,
     campaigns,
     documents,
     clock,
-    logger: silentish(),
+    logger: options.logger ?? silentish(),
     secrets: new SecretBox(TEST_SECRET_KEY),
     webhookToken: TEST_WEBHOOK_TOKEN,
     limits: { documentBytes: 5 * 1024 * 1024 },
+    email: {
+      unsubscribeSecret: TEST_UNSUBSCRIBE_SECRET,
+      publicBaseUrl: TEST_PUBLIC_BASE_URL,
+      attachmentBytes: 8 * 1024 * 1024,
+      smtpDebug: options.smtpDebug ?? false,
+    },
   });
   const server = await listen(app);
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -119,6 +145,9 @@ export async function startTestStack(
     sandboxUrl,
     smtp,
     documentsDir,
+    campaignWorker: options.campaignWorker !== false,
+    logger: options.logger ?? silentish(),
+    smtpDebug: options.smtpDebug ?? false,
   };
   const workers: RunningWorker[] = [];
   const startAll = async (): Promise<void> => {
@@ -164,6 +193,9 @@ interface WorkerSettings {
   sandboxUrl: string;
   smtp: SmtpTestServer;
   documentsDir: string;
+  campaignWorker: boolean;
+  logger: Logger;
+  smtpDebug: boolean;
 }
 
 async function startWorkers(s: WorkerSettings): Promise<RunningWorker[]> {
@@ -176,7 +208,7 @@ async function startWorkers(s: WorkerSettings): Promise<RunningWorker[]> {
     sweepIntervalMs: 60_000,
     poolSize: 4,
     clock: s.clock,
-    logger: silentish(),
+    logger: s.logger,
     random: s.random,
   };
   const provider = new OctopushSmsProvider({
@@ -202,7 +234,7 @@ async function startWorkers(s: WorkerSettings): Promise<RunningWorker[]> {
         ),
       ),
   );
-  const sender = new EmailSender();
+  const sender = new EmailSender({ logger: s.logger, debug: s.smtpDebug });
   const email = await startWorkerProcess(
     { ...common, channel: 'email' },
     (dataSource) =>
@@ -214,7 +246,12 @@ async function startWorkers(s: WorkerSettings): Promise<RunningWorker[]> {
           dataSource.manager.findBy(Document, { shopId, id: In(ids) }),
         defaultSmtp: { host: '127.0.0.1', port: s.smtp.port, secure: false },
         defaultFrom: 'no-reply@optic.test',
-        secrets: null,
+        secrets: new SecretBox(TEST_SECRET_KEY),
+        unsubscribe: {
+          secret: TEST_UNSUBSCRIBE_SECRET,
+          baseUrl: TEST_PUBLIC_BASE_URL,
+        },
+        logger: s.logger,
       }),
   );
   // Pooled SMTP connections would keep the test server's close waiting.
@@ -228,6 +265,7 @@ async function startWorkers(s: WorkerSettings): Promise<RunningWorker[]> {
     await closeSms();
     provider.close();
   };
+  if (!s.campaignWorker) return [sms, email];
   const campaign = await startCampaignProcess({
     databaseUrl: s.db.url,
     redisUrl: TEST_REDIS_URL,

@@ -29,7 +29,9 @@ export interface CampaignProcessSettings {
  * The campaign worker: fans campaigns out into messages, and closes those
  * whose messages have all settled, releasing their unspent credit.
  */
-export async function startCampaignProcess(settings: CampaignProcessSettings): Promise<{ close(): Promise<void> }> {
+export async function startCampaignProcess(
+  settings: CampaignProcessSettings,
+): Promise<{ close(): Promise<void> }> {
   const dataSource = await createDataSource({
     url: settings.databaseUrl,
     poolSize: settings.poolSize,
@@ -38,22 +40,45 @@ export async function startCampaignProcess(settings: CampaignProcessSettings): P
   const redis = createRedisConnection(settings.redisUrl, 'worker');
   await assertNoEviction(redis);
 
-  const producer = new MessageProducer(redis, settings.queuePrefix, settings.retryPolicy);
+  const producer = new MessageProducer(
+    redis,
+    settings.queuePrefix,
+    settings.retryPolicy,
+  );
   const fanouts = new CampaignQueue(redis, settings.queuePrefix);
-  const service = new CampaignService(dataSource, producer, fanouts, settings.clock, settings.logger);
+  const service = new CampaignService(
+    dataSource,
+    producer,
+    fanouts,
+    settings.clock,
+    settings.logger,
+  );
 
-  const worker = new Worker<FanoutJobData>(FANOUT_QUEUE, (job) => service.fanOut(job.data.campaignId), {
-    connection: redis,
-    prefix: settings.queuePrefix,
-    concurrency: settings.fanoutConcurrency,
-  });
-  worker.on('error', (error) => settings.logger.error('fan-out worker error', { error: error.message }));
+  const worker = new Worker<FanoutJobData>(
+    FANOUT_QUEUE,
+    (job) => service.fanOut(job.data.campaignId),
+    {
+      connection: redis,
+      prefix: settings.queuePrefix,
+      concurrency: settings.fanoutConcurrency,
+      // A fan-out killed mid-way is taken over soon; it resumes at its cursor.
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+    },
+  );
+  worker.on('error', (error) =>
+    settings.logger.error('fan-out worker error', { error: error.message }),
+  );
 
   let checking: Promise<unknown> | null = null;
   const timer = setInterval(() => {
     checking ??= service
       .completeFinished()
-      .catch((error: Error) => settings.logger.error('completion check failed', { error: error.message }))
+      .catch((error: Error) =>
+        settings.logger.error('completion check failed', {
+          error: error.message,
+        }),
+      )
       .finally(() => {
         checking = null;
       });

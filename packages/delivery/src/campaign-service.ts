@@ -1,7 +1,15 @@
 import type { DataSource } from 'typeorm';
 import { countSms, silentLogger } from '@optic/domain';
 import type { Clock, Logger } from '@optic/domain';
-import { audiencePage, Campaign, campaignRepository, Client, Shop, Template, Visit } from '@optic/db';
+import {
+  audiencePage,
+  Campaign,
+  campaignRepository,
+  Client,
+  Shop,
+  Template,
+  Visit,
+} from '@optic/db';
 import type { AudienceDefinition, ExclusionReason } from '@optic/db';
 import type { CampaignQueue, MessageProducer } from '@optic/queue';
 import { In } from 'typeorm';
@@ -21,7 +29,12 @@ export interface CampaignPreview {
 export class CampaignError extends Error {
   override readonly name = 'CampaignError';
   constructor(
-    readonly code: 'empty_audience' | 'insufficient_credit' | 'not_launchable' | 'wrong_state' | 'nothing_to_retry',
+    readonly code:
+      | 'empty_audience'
+      | 'insufficient_credit'
+      | 'not_launchable'
+      | 'wrong_state'
+      | 'nothing_to_retry',
     message: string,
     readonly details: Record<string, unknown> = {},
   ) {
@@ -56,7 +69,8 @@ export class CampaignService {
 
     await this.forEachPage(campaign, shop, async (members) => {
       const included = members.filter((m) => !m.excluded);
-      for (const member of members) if (member.excluded) preview.excluded[member.excluded] += 1;
+      for (const member of members)
+        if (member.excluded) preview.excluded[member.excluded] += 1;
       preview.recipients += included.length;
       if (campaign.channel !== 'sms') return;
 
@@ -76,29 +90,55 @@ export class CampaignService {
     if (campaign.status !== 'draft') return campaign;
 
     const preview = await this.preview(campaign);
-    if (preview.recipients === 0) throw new CampaignError('empty_audience', 'the audience has no recipient');
+    if (preview.recipients === 0)
+      throw new CampaignError(
+        'empty_audience',
+        'the audience has no recipient',
+      );
 
     const now = this.clock.now();
     const scheduled = at && at.getTime() > now.getTime();
-    await this.dataSource.transaction(async (manager) => {
+    const launched = await this.dataSource.transaction(async (manager) => {
       const moved: unknown[] = await manager.query(
         `WITH changed AS (UPDATE campaign SET status = $2, scheduled_at = $3, launched_at = $4, updated_at = $4
                           WHERE id = $1 AND status = 'draft' RETURNING id) SELECT id FROM changed`,
-        [campaign.id, scheduled ? 'scheduled' : 'running', scheduled ? at : null, now],
+        [
+          campaign.id,
+          scheduled ? 'scheduled' : 'running',
+          scheduled ? at : null,
+          now,
+        ],
       );
-      if (moved.length === 0) throw new CampaignError('wrong_state', 'the campaign was launched already');
+      // Another launch got there first: that one reserves and fans out.
+      if (moved.length === 0) return false;
 
-      const reserved = await campaignRepository.reserve(manager, campaign, preview.credits);
+      const reserved = await campaignRepository.reserve(
+        manager,
+        campaign,
+        preview.credits,
+      );
       if (!reserved.ok) {
-        throw new CampaignError('insufficient_credit', `${reserved.shortfall} credit(s) missing`, {
-          needed: preview.credits,
-          shortfall: reserved.shortfall,
-        });
+        throw new CampaignError(
+          'insufficient_credit',
+          `${reserved.shortfall} credit(s) missing`,
+          {
+            needed: preview.credits,
+            shortfall: reserved.shortfall,
+          },
+        );
       }
+      return true;
     });
+    if (!launched) return this.get(campaign.id);
 
-    await this.fanouts.startFanout(campaign.id, scheduled ? at!.getTime() - now.getTime() : 0);
-    this.logger.info('campaign launched', { campaignId: campaign.id, credits: preview.credits });
+    await this.fanouts.startFanout(
+      campaign.id,
+      scheduled ? at!.getTime() - now.getTime() : 0,
+    );
+    this.logger.info('campaign launched', {
+      campaignId: campaign.id,
+      credits: preview.credits,
+    });
     return this.get(campaign.id);
   }
 
@@ -112,6 +152,12 @@ export class CampaignService {
       `UPDATE campaign SET status = 'running', updated_at = $2 WHERE id = $1 AND status = 'scheduled'`,
       [campaignId, this.clock.now()],
     );
+
+    // A fan-out taken over after a crash may find a page written but never
+    // enqueued: enqueue what waits before writing more.
+    const resumed = await this.get(campaignId);
+    if (resumed.status === 'running' && resumed.recipients > 0)
+      await this.requeueWaiting(resumed);
 
     for (;;) {
       const campaign = await this.get(campaignId);
@@ -138,18 +184,22 @@ export class CampaignService {
   async cancel(campaignId: string): Promise<Campaign> {
     const now = this.clock.now();
     await this.dataSource.transaction(async (manager) => {
+      // Messages first, then the campaign row: the send path locks in that
+      // order too (its message, then the reservation), so neither waits on
+      // the other in a cycle.
+      await manager.query(
+        `UPDATE message SET status = 'cancelled', cancelled_at = $2, updated_at = $2, reason = 'campaign_cancelled'
+         WHERE campaign_id = $1 AND status = 'queued'`,
+        [campaignId, now],
+      );
       const moved: unknown[] = await manager.query(
         `WITH changed AS (UPDATE campaign SET status = 'cancelled', finished_at = $2, updated_at = $2
                           WHERE id = $1 AND status IN ('draft', 'scheduled', 'running', 'paused') RETURNING id)
          SELECT id FROM changed`,
         [campaignId, now],
       );
-      if (moved.length === 0) throw new CampaignError('wrong_state', 'the campaign is already over');
-      await manager.query(
-        `UPDATE message SET status = 'cancelled', cancelled_at = $2, updated_at = $2, reason = 'campaign_cancelled'
-         WHERE campaign_id = $1 AND status = 'queued'`,
-        [campaignId, now],
-      );
+      if (moved.length === 0)
+        throw new CampaignError('wrong_state', 'the campaign is already over');
       await campaignRepository.release(manager, campaignId);
     });
     return this.get(campaignId);
@@ -162,13 +212,24 @@ export class CampaignService {
   async retryFailed(campaignId: string): Promise<number> {
     const campaign = await this.get(campaignId);
     if (!['running', 'paused', 'completed'].includes(campaign.status)) {
-      throw new CampaignError('wrong_state', `a ${campaign.status} campaign cannot be retried`);
+      throw new CampaignError(
+        'wrong_state',
+        `a ${campaign.status} campaign cannot be retried`,
+      );
     }
     const ids = await this.reopenFailed(campaign);
-    if (ids.length === 0) throw new CampaignError('nothing_to_retry', 'no failed or rejected message');
+    if (ids.length === 0)
+      throw new CampaignError(
+        'nothing_to_retry',
+        'no failed or rejected message',
+      );
 
     for (let i = 0; i < ids.length; i += PAGE) {
-      await Promise.all(ids.slice(i, i + PAGE).map((id) => this.producer.requeue(campaign.channel, 'campaign', id)));
+      await Promise.all(
+        ids
+          .slice(i, i + PAGE)
+          .map((id) => this.producer.requeue(campaign.channel, 'campaign', id)),
+      );
     }
     return ids.length;
   }
@@ -180,7 +241,10 @@ export class CampaignService {
     );
     let completed = 0;
     for (const { id } of running) {
-      if ((await campaignRepository.pendingCount(this.dataSource.manager, id)) > 0) continue;
+      if (
+        (await campaignRepository.pendingCount(this.dataSource.manager, id)) > 0
+      )
+        continue;
       const closed = await this.dataSource.transaction(async (manager) => {
         const moved: unknown[] = await manager.query(
           `WITH changed AS (UPDATE campaign SET status = 'completed', finished_at = $2, updated_at = $2
@@ -196,7 +260,9 @@ export class CampaignService {
   }
 
   async get(campaignId: string): Promise<Campaign> {
-    return this.dataSource.manager.findOneByOrFail(Campaign, { id: campaignId });
+    return this.dataSource.manager.findOneByOrFail(Campaign, {
+      id: campaignId,
+    });
   }
 
   private async fanOutPage(campaign: Campaign): Promise<boolean> {
@@ -223,7 +289,13 @@ export class CampaignService {
       await manager.query(
         `UPDATE campaign SET fanout_cursor = coalesce($2, fanout_cursor), fanout_done = $3,
            recipients = recipients + $4, updated_at = $5 WHERE id = $1`,
-        [campaign.id, last?.clientId ?? null, done, inserted.length, this.clock.now()],
+        [
+          campaign.id,
+          last?.clientId ?? null,
+          done,
+          inserted.length,
+          this.clock.now(),
+        ],
       );
       return inserted;
     });
@@ -234,13 +306,17 @@ export class CampaignService {
   }
 
   private async requeueWaiting(campaign: Campaign): Promise<void> {
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       const rows: { id: string }[] = await this.dataSource.query(
         `SELECT id FROM message WHERE campaign_id = $1 AND status = 'queued' AND id::text > $2
          ORDER BY id LIMIT $3`,
         [campaign.id, after, PAGE],
       );
-      await Promise.all(rows.map((row) => this.producer.requeue(campaign.channel, 'campaign', row.id)));
+      await Promise.all(
+        rows.map((row) =>
+          this.producer.requeue(campaign.channel, 'campaign', row.id),
+        ),
+      );
       if (rows.length < PAGE) return;
       after = rows[rows.length - 1]!.id;
     }
@@ -255,17 +331,36 @@ export class CampaignService {
       if (rows.length === 0) return [];
 
       const { shop, template } = await this.load(campaign);
-      const credits = campaign.channel === 'sms' ? await this.retryCost(campaign, shop, template, rows.map((r) => r.id)) : 0;
+      const credits =
+        campaign.channel === 'sms'
+          ? await this.retryCost(
+              campaign,
+              shop,
+              template,
+              rows.map((r) => r.id),
+            )
+          : 0;
       if (campaign.status === 'completed') {
-        await manager.query(`UPDATE campaign SET status = 'running', finished_at = NULL WHERE id = $1`, [campaign.id]);
+        await manager.query(
+          `UPDATE campaign SET status = 'running', finished_at = NULL WHERE id = $1`,
+          [campaign.id],
+        );
         campaign.status = 'running';
       }
-      const reserved = await campaignRepository.reserve(manager, campaign, credits);
+      const reserved = await campaignRepository.reserve(
+        manager,
+        campaign,
+        credits,
+      );
       if (!reserved.ok) {
-        throw new CampaignError('insufficient_credit', `${reserved.shortfall} credit(s) missing`, {
-          needed: credits,
-          shortfall: reserved.shortfall,
-        });
+        throw new CampaignError(
+          'insufficient_credit',
+          `${reserved.shortfall} credit(s) missing`,
+          {
+            needed: credits,
+            shortfall: reserved.shortfall,
+          },
+        );
       }
       await manager.query(
         `UPDATE message SET status = 'queued', reason = NULL, error = NULL, in_flight = false,
@@ -277,11 +372,17 @@ export class CampaignService {
     });
   }
 
-  private async retryCost(campaign: Campaign, shop: Shop, template: Template, messageIds: string[]): Promise<number> {
-    const rows: { client_id: string; visit_id: string | null }[] = await this.dataSource.query(
-      `SELECT client_id, visit_id FROM message WHERE id = ANY($1::uuid[])`,
-      [messageIds],
-    );
+  private async retryCost(
+    campaign: Campaign,
+    shop: Shop,
+    template: Template,
+    messageIds: string[],
+  ): Promise<number> {
+    const rows: { client_id: string; visit_id: string | null }[] =
+      await this.dataSource.query(
+        `SELECT client_id, visit_id FROM message WHERE id = ANY($1::uuid[])`,
+        [messageIds],
+      );
     return this.smsCost(
       shop,
       template,
@@ -298,9 +399,20 @@ export class CampaignService {
   ): Promise<number> {
     if (members.length === 0) return 0;
     const manager = this.dataSource.manager;
-    const clients = new Map((await manager.findBy(Client, { id: In(members.map((m) => m.clientId)) })).map((c) => [c.id, c]));
-    const visitIds = members.map((m) => m.visitId).filter((id): id is string => id !== null);
-    const visits = new Map((visitIds.length > 0 ? await manager.findBy(Visit, { id: In(visitIds) }) : []).map((v) => [v.id, v]));
+    const clients = new Map(
+      (
+        await manager.findBy(Client, { id: In(members.map((m) => m.clientId)) })
+      ).map((c) => [c.id, c]),
+    );
+    const visitIds = members
+      .map((m) => m.visitId)
+      .filter((id): id is string => id !== null);
+    const visits = new Map(
+      (visitIds.length > 0
+        ? await manager.findBy(Visit, { id: In(visitIds) })
+        : []
+      ).map((v) => [v.id, v]),
+    );
 
     let credits = 0;
     for (const member of members) {
@@ -322,7 +434,7 @@ export class CampaignService {
     visit: (members: Awaited<ReturnType<typeof audiencePage>>) => Promise<void>,
   ): Promise<void> {
     const today = localDate(this.clock.now(), shop.timeZone);
-    for (let afterId: string | null = null; ; ) {
+    for (let afterId: string | null = null; ;) {
       const members = await audiencePage(this.dataSource.manager, {
         shopId: campaign.shopId,
         channel: campaign.channel,
@@ -337,7 +449,11 @@ export class CampaignService {
     }
   }
 
-  private async move(campaignId: string, from: string[], to: string): Promise<Campaign> {
+  private async move(
+    campaignId: string,
+    from: string[],
+    to: string,
+  ): Promise<Campaign> {
     const moved: unknown[] = await this.dataSource.query(
       `WITH changed AS (UPDATE campaign SET status = $3, updated_at = $4
                         WHERE id = $1 AND status = ANY($2) RETURNING id) SELECT id FROM changed`,
@@ -345,21 +461,33 @@ export class CampaignService {
     );
     const campaign = await this.get(campaignId);
     if (moved.length === 0) {
-      throw new CampaignError('wrong_state', `a ${campaign.status} campaign cannot be ${to === 'paused' ? 'paused' : 'resumed'}`);
+      throw new CampaignError(
+        'wrong_state',
+        `a ${campaign.status} campaign cannot be ${to === 'paused' ? 'paused' : 'resumed'}`,
+      );
     }
     return campaign;
   }
 
-  private async load(campaign: Campaign): Promise<{ shop: Shop; template: Template }> {
+  private async load(
+    campaign: Campaign,
+  ): Promise<{ shop: Shop; template: Template }> {
     const manager = this.dataSource.manager;
     return {
       shop: await manager.findOneByOrFail(Shop, { id: campaign.shopId }),
-      template: await manager.findOneByOrFail(Template, { id: campaign.templateId }),
+      template: await manager.findOneByOrFail(Template, {
+        id: campaign.templateId,
+      }),
     };
   }
 }
 
 /** `yyyy-mm-dd` of an instant in a time zone. */
 function localDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(at);
 }

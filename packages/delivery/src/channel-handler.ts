@@ -1,3 +1,5 @@
+import type { EntityManager } from 'typeorm';
+import type { DeliveryError } from '@optic/domain';
 import type { Client, Message, Shop, Visit } from '@optic/db';
 
 /** Everything a channel needs to render and send one message. */
@@ -63,6 +65,18 @@ export interface ChannelHandler {
    * the provider documents that it refuses a repeated reference.
    */
   canResendAfterCrash(message: Message, now: Date): boolean;
+
+  /**
+   * Runs inside the transaction that records a permanent failure (not an
+   * `unknown` outcome), e.g. to suppress an address the server refused.
+   * Optional: a channel without it only gets the failure recorded.
+   */
+  onPermanentFailure?(
+    manager: EntityManager,
+    message: Message,
+    error: DeliveryError,
+    now: Date,
+  ): Promise<void>;
 }
 
 export function reject(reason: RejectionReason, detail: string): Preparation {

@@ -7,6 +7,7 @@ export * from './delivery-worker';
 export * from './sweeper';
 export * from './worker-process';
 export * from './render-sms';
+export * from './render-email';
 export * from './sms-provider-registry';
 export * from './retention';
 export * from './campaign-service';

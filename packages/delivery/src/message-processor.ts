@@ -137,7 +137,11 @@ export class MessageProcessor {
     }
     let chargedFrom: 'balance' | 'reservation' | null = null;
     if (prepared.credits > 0) {
-      chargedFrom = await creditRepository.chargeMessage(manager, message, prepared.credits);
+      chargedFrom = await creditRepository.chargeMessage(
+        manager,
+        message,
+        prepared.credits,
+      );
       if (!chargedFrom) {
         const detail = `${prepared.credits} credit(s) needed`;
         return this.reject(
@@ -335,6 +339,7 @@ export class MessageProcessor {
       );
       if (outcome === 'failed') {
         await creditRepository.refundCharge(manager, message.id);
+        await this.channel.onPermanentFailure?.(manager, message, error, now);
       }
     });
     this.logger.info(`message ${outcome}`, fields);
@@ -361,17 +366,29 @@ export class MessageProcessor {
    * A paused campaign's messages stay `queued` (resume enqueues them again);
    * a cancelled one's become `cancelled`.
    */
-  private async campaignHold(manager: EntityManager, message: Message, now: Date): Promise<Start | null> {
-    const rows: { status: string }[] = await manager.query(`SELECT status FROM campaign WHERE id = $1`, [
-      message.campaignId,
-    ]);
+  private async campaignHold(
+    manager: EntityManager,
+    message: Message,
+    now: Date,
+  ): Promise<Start | null> {
+    const rows: { status: string }[] = await manager.query(
+      `SELECT status FROM campaign WHERE id = $1`,
+      [message.campaignId],
+    );
     const status = rows[0]?.status;
     if (status === 'paused') return { kind: 'done', outcome: 'noop' };
     if (status !== 'cancelled') return null;
 
-    await messageRepository.transition(manager, message.id, ['queued'], 'cancelled', now, {
-      reason: 'campaign_cancelled',
-    });
+    await messageRepository.transition(
+      manager,
+      message.id,
+      ['queued'],
+      'cancelled',
+      now,
+      {
+        reason: 'campaign_cancelled',
+      },
+    );
     return { kind: 'done', outcome: 'noop' };
   }
 

@@ -1,6 +1,10 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { MESSAGE_JOB_NAME, messageJobId, messageJobOptions } from './message-job';
+import {
+  MESSAGE_JOB_NAME,
+  messageJobId,
+  messageJobOptions,
+} from './message-job';
 import type { MessageJobData, RetryPolicy } from './message-job';
 import { allQueueNames, queueName } from './queue-names';
 import type { QueueChannel, QueueLane } from './queue-names';
@@ -44,7 +48,11 @@ export class MessageProducer {
    * Enqueues many messages of one lane with `addBulk` (one round trip per
    * page); ids already queued are left alone.
    */
-  async enqueueMany(channel: QueueChannel, lane: QueueLane, messageIds: string[]): Promise<void> {
+  async enqueueMany(
+    channel: QueueChannel,
+    lane: QueueLane,
+    messageIds: string[],
+  ): Promise<void> {
     if (messageIds.length === 0) return;
     await this.queue(channel, lane).addBulk(
       messageIds.map((messageId) => ({
@@ -59,12 +67,17 @@ export class MessageProducer {
    * Enqueues a message again (retry, resume): a finished job of the same
    * id is removed first, since BullMQ ignores an add while it exists.
    */
-  async requeue(channel: QueueChannel, lane: QueueLane, messageId: string): Promise<void> {
+  async requeue(
+    channel: QueueChannel,
+    lane: QueueLane,
+    messageId: string,
+  ): Promise<void> {
     const queue = this.queue(channel, lane);
     const existing = await queue.getJob(messageJobId(messageId));
     if (existing) {
       const state = await existing.getState();
-      if (['waiting', 'active', 'delayed', 'prioritized'].includes(state)) return;
+      if (['waiting', 'active', 'delayed', 'prioritized'].includes(state))
+        return;
       await existing.remove();
     }
     await this.enqueue({ messageId, channel, lane });

@@ -20,4 +20,17 @@ export interface ApiContext {
     /** Largest uploaded document, in bytes. */
     documentBytes: number;
   };
+  email: ApiEmailSettings;
+}
+
+/** The e-mail channel's settings in the API. */
+export interface ApiEmailSettings {
+  /** Signs and checks the one-click unsubscribe tokens. */
+  unsubscribeSecret: string;
+  /** The API's public address, at the start of unsubscribe links. */
+  publicBaseUrl: string;
+  /** Largest total size of the documents attached to one e-mail. */
+  attachmentBytes: number;
+  /** Log whole SMTP conversations of settings checks at `debug`. */
+  smtpDebug: boolean;
 }

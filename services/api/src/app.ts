@@ -9,6 +9,7 @@ import { clientsRoutes } from './routes/clients.routes';
 import { consentRoutes } from './routes/consent.routes';
 import { creditRoutes } from './routes/credit.routes';
 import { documentsRoutes } from './routes/documents.routes';
+import { emailRoutes } from './routes/email.routes';
 import { healthRoutes } from './routes/health.routes';
 import { messagesRoutes } from './routes/messages.routes';
 import { octopushWebhookRoutes } from './routes/octopush-webhooks.routes';
@@ -16,6 +17,7 @@ import { smsRoutes } from './routes/sms.routes';
 import { shopsRoutes } from './routes/shops.routes';
 import { suppressionRoutes } from './routes/suppression.routes';
 import { templatesRoutes } from './routes/templates.routes';
+import { unsubscribeRoutes } from './routes/unsubscribe.routes';
 import { visitsRoutes } from './routes/visits.routes';
 
 /** The HTTP API: validates, persists, enqueues; never calls a provider. */
@@ -39,6 +41,8 @@ export function createApp(context: ApiContext): Express {
   app.use(messagesRoutes(context));
   app.use(campaignsRoutes(context));
   app.use(smsRoutes(context));
+  app.use(emailRoutes(context));
+  app.use(unsubscribeRoutes(context));
   app.use(octopushWebhookRoutes(context));
 
   app.use(notFoundRoute);

@@ -17,6 +17,18 @@ export function loadConfig(
         .default('local-webhook-token-change-me'),
       DOCUMENTS_DIR: z.string().min(1).default('.data/documents'),
       DOCUMENT_MAX_BYTES: intEnv(10 * 1024 * 1024),
+      // All documents of one e-mail; 15 MiB is about 20 MB once in base64,
+      // under the 25 MB most mail servers take.
+      EMAIL_ATTACHMENTS_MAX_BYTES: intEnv(15 * 1024 * 1024),
+      UNSUBSCRIBE_SECRET: z
+        .string()
+        .min(16, 'at least 16 characters (openssl rand -hex 32)')
+        .default('local-unsubscribe-secret-change-me'),
+      PUBLIC_BASE_URL: z
+        .url({ protocol: /^https?$/ })
+        .default('http://127.0.0.1:3000'),
+      // Logs whole SMTP conversations of settings checks (troubleshooting).
+      SMTP_DEBUG: z.enum(['true', 'false']).default('false'),
       RETRY_ATTEMPTS: intEnv(5),
       RETRY_BASE_DELAY_MS: intEnv(2000),
       RETRY_MAX_DELAY_MS: intEnv(300_000),

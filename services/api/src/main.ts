@@ -2,7 +2,11 @@ import type { Server } from 'node:http';
 import { SecretBox } from '@optic/domain';
 import { createDataSource, runMigrations } from '@optic/db';
 import { LocalDocumentStore } from '@optic/providers';
-import { CampaignQueue, createRedisConnection, MessageProducer } from '@optic/queue';
+import {
+  CampaignQueue,
+  createRedisConnection,
+  MessageProducer,
+} from '@optic/queue';
 import { CampaignService } from '@optic/delivery';
 import {
   checkPostgres,
@@ -41,7 +45,13 @@ async function main(): Promise<void> {
   const app = createApp({
     dataSource,
     producer,
-    campaigns: new CampaignService(dataSource, producer, fanouts, clock, logger),
+    campaigns: new CampaignService(
+      dataSource,
+      producer,
+      fanouts,
+      clock,
+      logger,
+    ),
     documents: new LocalDocumentStore(config.DOCUMENTS_DIR),
     clock,
     logger,
@@ -50,6 +60,12 @@ async function main(): Promise<void> {
       : null,
     webhookToken: config.OCTOPUSH_WEBHOOK_TOKEN,
     limits: { documentBytes: config.DOCUMENT_MAX_BYTES },
+    email: {
+      unsubscribeSecret: config.UNSUBSCRIBE_SECRET,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      attachmentBytes: config.EMAIL_ATTACHMENTS_MAX_BYTES,
+      smtpDebug: config.SMTP_DEBUG === 'true',
+    },
   });
 
   const server: Server = app.listen(config.API_PORT, config.API_HOST, () => {

@@ -1,7 +1,9 @@
 import { commonEnv, intEnv, parseEnv } from '@optic/runtime';
 
 /** The campaign worker's settings, read once from the environment. */
-export function loadConfig(env: Record<string, string | undefined> = process.env) {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+) {
   return parseEnv(
     {
       ...commonEnv,

@@ -11,9 +11,14 @@ import { loadConfig } from './config';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createProcessLogger({ name: 'worker-campaign', level: config.LOG_LEVEL });
+  const logger = createProcessLogger({
+    name: 'worker-campaign',
+    level: config.LOG_LEVEL,
+  });
 
-  const unreachable = (await checkRedis(config.REDIS_URL)) ?? (await checkPostgres(config.DATABASE_URL));
+  const unreachable =
+    (await checkRedis(config.REDIS_URL)) ??
+    (await checkPostgres(config.DATABASE_URL));
   if (unreachable) throw new ConfigError(unreachable);
 
   const running = await startCampaignProcess({
@@ -37,7 +42,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: Error) => {
-  const message = error instanceof ConfigError ? error.message : (error.stack ?? error.message);
+  const message =
+    error instanceof ConfigError
+      ? error.message
+      : (error.stack ?? error.message);
   process.stderr.write(`worker-campaign: ${message}\n`);
   process.exit(1);
 });

@@ -18,7 +18,8 @@ const audience = z
     clientIds: z.array(z.uuid()).min(1).max(100_000).optional(),
   })
   .refine((a) => Object.values(a).some((v) => v !== undefined && v !== false), {
-    message: 'name at least one criterion (all, lensRenewalWithinDays, readyNotTold, noVisitForMonths, clientIds)',
+    message:
+      'name at least one criterion (all, lensRenewalWithinDays, readyNotTold, noVisitForMonths, clientIds)',
   });
 
 const createCampaign = z.strictObject({
@@ -27,7 +28,9 @@ const createCampaign = z.strictObject({
   audience,
 });
 
-const launch = z.strictObject({ at: z.iso.datetime({ offset: true }).optional() });
+const launch = z.strictObject({
+  at: z.iso.datetime({ offset: true }).optional(),
+});
 
 export function campaignsRoutes(context: ApiContext): Router {
   const router = Router();
@@ -37,8 +40,15 @@ export function campaignsRoutes(context: ApiContext): Router {
   router.post(base, scoped, async (req, res) => {
     const shop = shopOf(res);
     const input = parse(createCampaign, req.body);
-    const template = await context.dataSource.manager.findOneBy(Template, { id: input.templateId, shopId: shop.id });
-    if (!template) throw ApiProblem.unprocessable('templateId', 'unknown template of this shop');
+    const template = await context.dataSource.manager.findOneBy(Template, {
+      id: input.templateId,
+      shopId: shop.id,
+    });
+    if (!template)
+      throw ApiProblem.unprocessable(
+        'templateId',
+        'unknown template of this shop',
+      );
 
     const now = context.clock.now();
     const campaign = context.dataSource.manager.create(Campaign, {
@@ -55,7 +65,10 @@ export function campaignsRoutes(context: ApiContext): Router {
       updatedAt: now,
     });
     await context.dataSource.manager.save(Campaign, campaign);
-    res.status(201).location(`/v1/shops/${shop.id}/campaigns/${campaign.id}`).json(await campaignView(context, campaign.id));
+    res
+      .status(201)
+      .location(`/v1/shops/${shop.id}/campaigns/${campaign.id}`)
+      .json(await campaignView(context, campaign.id));
   });
 
   router.get(base, scoped, async (_req, res) => {
@@ -68,66 +81,112 @@ export function campaignsRoutes(context: ApiContext): Router {
   });
 
   router.get(`${base}/:campaignId`, scoped, async (req, res) => {
-    const campaign = await findCampaign(context, res, String(req.params.campaignId));
+    const campaign = await findCampaign(
+      context,
+      res,
+      String(req.params.campaignId),
+    );
     res.json(await campaignView(context, campaign.id));
   });
 
   router.get(`${base}/:campaignId/preview`, scoped, async (req, res) => {
-    const campaign = await findCampaign(context, res, String(req.params.campaignId));
+    const campaign = await findCampaign(
+      context,
+      res,
+      String(req.params.campaignId),
+    );
     res.json(await context.campaigns.preview(campaign));
   });
 
   router.post(`${base}/:campaignId/launch`, scoped, async (req, res) => {
-    const campaign = await findCampaign(context, res, String(req.params.campaignId));
+    const campaign = await findCampaign(
+      context,
+      res,
+      String(req.params.campaignId),
+    );
     const { at } = parse(launch, req.body);
     if (at && Date.parse(at) <= context.clock.now().getTime()) {
-      throw ApiProblem.validation([{ path: 'at', message: 'the schedule is in the past' }]);
+      throw ApiProblem.validation([
+        { path: 'at', message: 'the schedule is in the past' },
+      ]);
     }
-    await translate(() => context.campaigns.launch(campaign.id, at ? new Date(at) : null));
+    await translate(() =>
+      context.campaigns.launch(campaign.id, at ? new Date(at) : null),
+    );
     res.json(await campaignView(context, campaign.id));
   });
 
   for (const action of ['pause', 'resume', 'cancel'] as const) {
     router.post(`${base}/:campaignId/${action}`, scoped, async (req, res) => {
-      const campaign = await findCampaign(context, res, String(req.params.campaignId));
+      const campaign = await findCampaign(
+        context,
+        res,
+        String(req.params.campaignId),
+      );
       await translate(() => context.campaigns[action](campaign.id));
       res.json(await campaignView(context, campaign.id));
     });
   }
 
   router.post(`${base}/:campaignId/retry-failed`, scoped, async (req, res) => {
-    const campaign = await findCampaign(context, res, String(req.params.campaignId));
-    const retried = await translate(() => context.campaigns.retryFailed(campaign.id));
+    const campaign = await findCampaign(
+      context,
+      res,
+      String(req.params.campaignId),
+    );
+    const retried = await translate(() =>
+      context.campaigns.retryFailed(campaign.id),
+    );
     res.json({ retried, campaign: await campaignView(context, campaign.id) });
   });
 
   return router;
 }
 
-async function findCampaign(context: ApiContext, res: Response, id: string): Promise<Campaign> {
+async function findCampaign(
+  context: ApiContext,
+  res: Response,
+  id: string,
+): Promise<Campaign> {
   const campaign = z.uuid().safeParse(id).success
-    ? await context.dataSource.manager.findOneBy(Campaign, { id, shopId: shopOf(res).id })
+    ? await context.dataSource.manager.findOneBy(Campaign, {
+        id,
+        shopId: shopOf(res).id,
+      })
     : null;
   if (!campaign) throw ApiProblem.notFound('campaign', 'campaignId');
   return campaign;
 }
 
 /** The campaign with its progress and, from the ledger, what it cost. */
-async function campaignView(context: ApiContext, id: string): Promise<Record<string, unknown>> {
+async function campaignView(
+  context: ApiContext,
+  id: string,
+): Promise<Record<string, unknown>> {
   const manager = context.dataSource.manager;
   const campaign = await manager.findOneByOrFail(Campaign, { id });
-  const progress = await campaignRepository.progress(manager, id, context.clock.now());
+  const progress = await campaignRepository.progress(
+    manager,
+    id,
+    context.clock.now(),
+  );
   const ledger: { kind: string; sum: string }[] = await manager.query(
     `SELECT kind, sum(amount) AS sum FROM credit_ledger WHERE campaign_id = $1 GROUP BY kind`,
     [id],
   );
-  const byKind = Object.fromEntries(ledger.map((row) => [row.kind, Number(row.sum)]));
+  const byKind = Object.fromEntries(
+    ledger.map((row) => [row.kind, Number(row.sum)]),
+  );
   const reserved = -(byKind.reservation ?? 0);
   const released = byKind.release ?? 0;
   return {
     ...campaign,
     progress,
-    credits: { reserved, released, spent: reserved - released - campaign.reservedRemaining },
+    credits: {
+      reserved,
+      released,
+      spent: reserved - released - campaign.reservedRemaining,
+    },
   };
 }
 
@@ -137,8 +196,22 @@ async function translate<T>(action: () => Promise<T>): Promise<T> {
     return await action();
   } catch (error) {
     if (!(error instanceof CampaignError)) throw error;
-    const status = error.code === 'wrong_state' || error.code === 'nothing_to_retry' ? 409 : 422;
-    const path = error.code === 'empty_audience' ? 'audience' : error.code === 'insufficient_credit' ? 'credits' : 'status';
-    throw new ApiProblem(status, error.code, error.message, [{ path, message: error.message }], error.details);
+    const status =
+      error.code === 'wrong_state' || error.code === 'nothing_to_retry'
+        ? 409
+        : 422;
+    const path =
+      error.code === 'empty_audience'
+        ? 'audience'
+        : error.code === 'insufficient_credit'
+          ? 'credits'
+          : 'status';
+    throw new ApiProblem(
+      status,
+      error.code,
+      error.message,
+      [{ path, message: error.message }],
+      error.details,
+    );
   }
 }

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
-import { Document, Visit } from '@optic/db';
+import { Document, documentRepository, Visit } from '@optic/db';
+import type { DocumentOwner } from '@optic/db';
+import { detectDocumentType } from '@optic/providers';
 import type { ApiContext } from '../api-context';
+import { decodeCursor, encodeCursor } from '../http/cursor';
 import { ApiProblem } from '../http/problem';
-import { check } from '../http/validate';
+import { check, parse } from '../http/validate';
 import { findClient } from './clients.routes';
 import { loadShop, shopOf } from './shop-scope';
 
@@ -16,14 +19,28 @@ const documentFields = z.strictObject({
   type: z.string().trim().min(1).max(60).default('Autre Document'),
 });
 
+const listQuery = z.strictObject({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+const uuid = z.uuid();
+
 /** A document as the API shows it: the storage key stays inside. */
 export function documentView(document: Document): Record<string, unknown> {
   const { storageKey: _key, ...visible } = document;
   return visible;
 }
 
+/**
+ * Documents of a client or of one of its visits (the manual's "Documents
+ * disponibles : Client / Visite"): upload, list, download. Bytes go to the
+ * document store under a key it makes itself; the content type is read
+ * from the bytes and must be one shops send.
+ */
 export function documentsRoutes(context: ApiContext): Router {
   const router = Router();
+  const scoped = loadShop(context);
   const upload = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: context.limits.documentBytes, files: 1, fields: 10 },
@@ -31,48 +48,180 @@ export function documentsRoutes(context: ApiContext): Router {
 
   router.post(
     '/v1/shops/:shopId/documents',
-    loadShop(context),
+    scoped,
     receiveUpload(upload.single('file'), context.limits.documentBytes),
     async (req, res) => {
       const shop = shopOf(res);
       const { input, file } = parseUpload(req.body, req.file);
-
       const client = await findClient(context, shop.id, input.clientId);
-      if (!client)
+      if (!client) {
         throw ApiProblem.unprocessable(
           'clientId',
           'unknown client of this shop',
         );
-      if (input.visitId) {
-        const visit = await context.dataSource.manager.findOneBy(Visit, {
-          id: input.visitId,
-          clientId: client.id,
-        });
-        if (!visit)
-          throw ApiProblem.unprocessable(
-            'visitId',
-            'unknown visit of this client',
-          );
       }
+      if (input.visitId) await findVisitOf(context, client.id, input.visitId);
 
+      const name = safeFileName(file.originalname);
+      const contentType = await checkedContentType(file, name);
       const document = context.dataSource.manager.create(Document, {
         id: randomUUID(),
         shopId: shop.id,
         clientId: client.id,
         visitId: input.visitId ?? null,
         type: input.type,
-        name: safeFileName(file.originalname),
-        contentType: file.mimetype || 'application/octet-stream',
+        name,
+        contentType,
         sizeBytes: file.size,
         storageKey: await context.documents.put(file.buffer),
         createdAt: context.clock.now(),
       });
       await context.dataSource.manager.insert(Document, document);
-      res.status(201).json(documentView(document));
+      res
+        .status(201)
+        .location(`/v1/shops/${shop.id}/documents/${document.id}`)
+        .json(documentView(document));
+    },
+  );
+
+  router.get(
+    '/v1/shops/:shopId/clients/:clientId/documents',
+    scoped,
+    async (req, res) => {
+      const shop = shopOf(res);
+      const client = await findClient(
+        context,
+        shop.id,
+        String(req.params.clientId),
+      );
+      if (!client) throw ApiProblem.notFound('client', 'clientId');
+      await sendList(context, res, { clientId: client.id }, req.query);
+    },
+  );
+
+  router.get(
+    '/v1/shops/:shopId/visits/:visitId/documents',
+    scoped,
+    async (req, res) => {
+      const shop = shopOf(res);
+      const visitId = String(req.params.visitId);
+      const visit = uuid.safeParse(visitId).success
+        ? await context.dataSource.manager.findOneBy(Visit, {
+            id: visitId,
+            shopId: shop.id,
+          })
+        : null;
+      if (!visit) throw ApiProblem.notFound('visit', 'visitId');
+      await sendList(context, res, { visitId: visit.id }, req.query);
+    },
+  );
+
+  router.get(
+    '/v1/shops/:shopId/documents/:documentId',
+    scoped,
+    async (req, res) => {
+      const document = await findDocumentOr404(context, res, req.params);
+      res.json(documentView(document));
+    },
+  );
+
+  router.get(
+    '/v1/shops/:shopId/documents/:documentId/content',
+    scoped,
+    async (req, res) => {
+      const document = await findDocumentOr404(context, res, req.params);
+      const content = await context.documents.get(document.storageKey);
+      res
+        .attachment(document.name)
+        .type(document.contentType)
+        .set({
+          // Never rendered as a page of ours, whatever a browser guesses.
+          'X-Content-Type-Options': 'nosniff',
+          'Content-Security-Policy': "default-src 'none'; sandbox",
+          'Cache-Control': 'private, no-store',
+        })
+        .send(content);
     },
   );
 
   return router;
+}
+
+async function sendList(
+  context: ApiContext,
+  res: Response,
+  owner: DocumentOwner,
+  rawQuery: unknown,
+): Promise<void> {
+  const query = parse(listQuery, rawQuery);
+  const cursor = decodeCursor(query.cursor);
+  const rows = await documentRepository.list(
+    context.dataSource.manager,
+    shopOf(res).id,
+    owner,
+    cursor && { at: cursor.queuedAt, id: cursor.id },
+    query.limit + 1,
+  );
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  res.json({
+    items: page.map(documentView),
+    nextCursor:
+      rows.length > query.limit && last
+        ? encodeCursor(last.createdAt, last.id)
+        : null,
+  });
+}
+
+async function findDocumentOr404(
+  context: ApiContext,
+  res: Response,
+  params: Record<string, string | string[] | undefined>,
+): Promise<Document> {
+  const id = String(params.documentId);
+  const document = uuid.safeParse(id).success
+    ? await documentRepository.findById(
+        context.dataSource.manager,
+        shopOf(res).id,
+        id,
+      )
+    : null;
+  if (!document) throw ApiProblem.notFound('document', 'documentId');
+  return document;
+}
+
+async function findVisitOf(
+  context: ApiContext,
+  clientId: string,
+  visitId: string,
+): Promise<Visit> {
+  const visit = await context.dataSource.manager.findOneBy(Visit, {
+    id: visitId,
+    clientId,
+  });
+  if (!visit) {
+    throw ApiProblem.unprocessable('visitId', 'unknown visit of this client');
+  }
+  return visit;
+}
+
+/** The type the bytes say, if it is one shops send, else a 415 or 422. */
+async function checkedContentType(
+  file: Express.Multer.File,
+  name: string,
+): Promise<string> {
+  if (file.size === 0) {
+    throw ApiProblem.unprocessable('file', 'the file is empty', 'empty_file');
+  }
+  const detected = await detectDocumentType(file.buffer, name);
+  if (detected.ok) return detected.contentType;
+
+  throw new ApiProblem(
+    415,
+    'unsupported_file_type',
+    `file: ${detected.reason}`,
+    [{ path: 'file', message: detected.reason }],
+  );
 }
 
 /** The form's fields and its file, every bad one named in one answer. */

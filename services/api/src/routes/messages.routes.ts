@@ -10,7 +10,7 @@ import {
   Template,
   Visit,
 } from '@optic/db';
-import type { Shop } from '@optic/db';
+import type { MessageAttachment, Shop } from '@optic/db';
 import { nextMarketingOpening } from '@optic/delivery';
 import type { ApiContext } from '../api-context';
 import { decodeCursor, encodeCursor } from '../http/cursor';
@@ -18,6 +18,7 @@ import { ApiProblem } from '../http/problem';
 import { parse } from '../http/validate';
 import { findClient } from './clients.routes';
 import { loadShop, shopOf } from './shop-scope';
+import { refuseUnsafeHtml } from './email-checks';
 import { refuseUnknownFields } from './templates.routes';
 
 const sendRequest = z
@@ -178,6 +179,7 @@ async function buildMessage(
     ]);
   }
   refuseUnknownFields({ body: input.body, subject: input.subject });
+  if (input.channel === 'email') refuseUnsafeHtml('body', input.body);
 
   if (input.visitId) {
     const visit = await manager.findOneBy(Visit, {
@@ -187,7 +189,7 @@ async function buildMessage(
     if (!visit)
       throw ApiProblem.unprocessable('visitId', 'unknown visit of this client');
   }
-  await checkDocuments(context, client.id, input);
+  const attachments = await checkDocuments(context, client.id, input);
 
   const now = context.clock.now();
   const kind = input.kind ?? template?.kind ?? 'transactional';
@@ -202,6 +204,7 @@ async function buildMessage(
     templateId: template?.id ?? null,
     visitId: input.visitId ?? null,
     documentIds: input.documentIds,
+    attachments,
     salesperson: input.salesperson,
     subject,
     body: input.body ?? template!.body,
@@ -249,13 +252,17 @@ function waitsForWindow(
   return opening.getTime() > now.getTime() ? opening : null;
 }
 
-/** Attachments must be documents of this client (and of the visit, if named). */
+/**
+ * Attachments must be documents of this client (and of the visit, if
+ * named), each once, and fit in one e-mail together; returns what the
+ * history keeps of them.
+ */
 async function checkDocuments(
   context: ApiContext,
   clientId: string,
   input: SendRequest,
-): Promise<void> {
-  if (input.documentIds.length === 0) return;
+): Promise<MessageAttachment[]> {
+  if (input.documentIds.length === 0) return [];
 
   const documents = await context.dataSource.manager.findBy(Document, {
     id: In(input.documentIds),
@@ -274,7 +281,38 @@ async function checkDocuments(
         'not a document of this client or visit',
       );
     }
+    if (input.documentIds.indexOf(id) !== index) {
+      throw ApiProblem.unprocessable(
+        `documentIds.${index}`,
+        'already attached',
+      );
+    }
   });
+  const attachments = input.documentIds.map((id) =>
+    attachmentOf(found.get(id)!),
+  );
+  checkTotalSize(attachments, context.email.attachmentBytes);
+  return attachments;
+}
+
+function attachmentOf(document: Document): MessageAttachment {
+  return {
+    documentId: document.id,
+    name: document.name,
+    contentType: document.contentType,
+    sizeBytes: document.sizeBytes,
+  };
+}
+
+function checkTotalSize(attachments: MessageAttachment[], max: number): void {
+  const total = attachments.reduce((sum, a) => sum + a.sizeBytes, 0);
+  if (total <= max) return;
+
+  throw ApiProblem.unprocessable(
+    'documentIds',
+    `the attachments add up to ${total} bytes, more than the ${max} bytes one e-mail may carry`,
+    'attachments_too_large',
+  );
 }
 
 /**
@@ -312,6 +350,7 @@ export function messageView(message: Message): Record<string, unknown> {
     templateId: message.templateId,
     visitId: message.visitId,
     documentIds: message.documentIds,
+    attachments: message.attachments ?? [],
     salesperson: message.salesperson,
     recipient: message.recipient,
     subject: message.subject,

@@ -6,6 +6,7 @@ import { Template } from '@optic/db';
 import { sanitizeEmailBody } from '@optic/providers';
 import type { ApiContext } from '../api-context';
 import { ApiProblem } from '../http/problem';
+import { refuseUnsafeHtml } from './email-checks';
 import type { FieldError } from '../http/problem';
 import { parse } from '../http/validate';
 import { loadShop, shopOf } from './shop-scope';
@@ -77,6 +78,7 @@ export function templatesRoutes(context: ApiContext): Router {
         ]);
       }
       refuseUnknownFields({ body: input.body, subject: input.subject });
+      if (template.channel === 'email') refuseUnsafeHtml('body', input.body);
 
       const body =
         input.body !== undefined && template.channel === 'email'
@@ -128,6 +130,7 @@ export function templatesRoutes(context: ApiContext): Router {
     const shop = shopOf(res);
     const input = parse(createTemplate, req.body);
     refuseUnknownFields({ body: input.body, subject: input.subject });
+    if (input.channel === 'email') refuseUnsafeHtml('body', input.body);
 
     const now = context.clock.now();
     const template = context.dataSource.manager.create(Template, {
