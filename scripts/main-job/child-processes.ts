@@ -10,6 +10,8 @@ export interface ChildSpec {
   name: string;
   entry: string;
   env: Record<string, string>;
+  /** Node flags before the entry, e.g. `--cpu-prof`. @defaultValue [] */
+  nodeArgs?: string[];
 }
 
 /** The processes of the stack, each logging to its own file. */
@@ -20,11 +22,13 @@ export class ChildProcesses {
     mkdirSync(logDir, { recursive: true });
   }
 
-  start(spec: ChildSpec): void {
+  /** Spawns `node --import tsx <entry>`; returns the child (its pid). */
+  start(spec: ChildSpec): ChildProcess {
     const log = createWriteStream(path.join(this.logDir, `${spec.name}.log`), {
       flags: 'a',
     });
-    const child = spawn(process.execPath, ['--import', 'tsx', spec.entry], {
+    const args = [...(spec.nodeArgs ?? []), '--import', 'tsx', spec.entry];
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: spec.env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -39,6 +43,7 @@ export class ChildProcesses {
       }
     });
     this.children.push({ name: spec.name, process: child });
+    return child;
   }
 
   private stopping = false;
@@ -55,6 +60,17 @@ export class ChildProcesses {
         return exited;
       }),
     );
+  }
+
+  /**
+   * SIGKILL to every child still running, synchronously: the last resort
+   * of a parent that is exiting without having stopped them.
+   */
+  killNow(): void {
+    for (const { process: child } of this.children) {
+      if (child.exitCode === null && child.signalCode === null)
+        child.kill('SIGKILL');
+    }
   }
 
   /** Names of children that have already died. */

@@ -120,6 +120,11 @@ function startStack(
     env: { ...common, ...octopush },
   });
   children.start({
+    name: 'worker-campaign',
+    entry: 'workers/campaign/src/main.ts',
+    env: common,
+  });
+  children.start({
     name: 'worker-email',
     entry: 'workers/email/src/main.ts',
     env: { ...common, SMTP_PORT: String(ports.smtp) },
