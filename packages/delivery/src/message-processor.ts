@@ -350,15 +350,14 @@ export class MessageProcessor {
     manager: EntityManager,
     message: Message,
   ): Promise<SendContext> {
-    const [shop, client, visit] = await Promise.all([
-      manager.findOneByOrFail(Shop, { id: message.shopId }),
-      message.clientId
-        ? manager.findOneBy(Client, { id: message.clientId })
-        : null,
-      message.visitId
-        ? manager.findOneBy(Visit, { id: message.visitId })
-        : null,
-    ]);
+    // One after the other: a transaction's connection runs one query at a time.
+    const shop = await manager.findOneByOrFail(Shop, { id: message.shopId });
+    const client = message.clientId
+      ? await manager.findOneBy(Client, { id: message.clientId })
+      : null;
+    const visit = message.visitId
+      ? await manager.findOneBy(Visit, { id: message.visitId })
+      : null;
     return { message, shop, client, visit };
   }
 
