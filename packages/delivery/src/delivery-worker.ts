@@ -16,6 +16,11 @@ export interface DeliveryWorkerOptions {
   retryPolicy: RetryPolicy;
   /** The process clock, to turn "not before" instants into Redis delays. */
   clock: Clock;
+  /**
+   * Campaign sends per second across all processes of this channel;
+   * unset means as fast as the workers go.
+   */
+  campaignRatePerSecond?: number;
   /** Jobs in progress at once, per lane. */
   concurrency: Record<QueueLane, number>;
   /** Source of jitter; tests seed it. @defaultValue Math.random */
@@ -50,6 +55,13 @@ function startLaneWorker(
       connection: options.connection,
       prefix: options.prefix,
       concurrency: options.concurrency[lane],
+      // BullMQ's limiter counts in Redis, across every process of the
+      // queue: the campaign lane of a channel never exceeds the provider's
+      // agreed rate, while counter sends are never throttled.
+      limiter:
+        lane === 'campaign' && options.campaignRatePerSecond
+          ? { max: options.campaignRatePerSecond, duration: 1000 }
+          : undefined,
       settings: {
         backoffStrategy: (attemptsMade: number) =>
           retryDelayMs(attemptsMade, options.retryPolicy, random),

@@ -22,6 +22,8 @@ export interface WorkerProcessSettings {
   queuePrefix: string;
   retryPolicy: RetryPolicy;
   concurrency: Record<QueueLane, number>;
+  /** Campaign sends per second for this channel, all processes together. */
+  campaignRatePerSecond?: number;
   sweepIntervalMs: number;
   /** Sent messages without a receipt after this long become `expired`. */
   expireSentAfterMs?: number;
@@ -86,6 +88,7 @@ export async function startWorkerProcess(
     retryPolicy: settings.retryPolicy,
     clock: settings.clock,
     concurrency: settings.concurrency,
+    campaignRatePerSecond: settings.campaignRatePerSecond,
     random: settings.random,
     logger: settings.logger,
   });

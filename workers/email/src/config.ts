@@ -11,6 +11,20 @@ export function loadConfig(
       SMTP_HOST: z.string().min(1).default('127.0.0.1'),
       SMTP_PORT: intEnv(2525),
       SMTP_SECURE: z.enum(['true', 'false']).default('false'),
+      // Overrides SMTP_SECURE: tls, starttls, opportunistic or none.
+      SMTP_TLS_MODE: z
+        .enum(['tls', 'starttls', 'opportunistic', 'none'])
+        .optional(),
+      // Logs whole SMTP conversations, messages included (troubleshooting).
+      SMTP_DEBUG: z.enum(['true', 'false']).default('false'),
+      // The same values as the API's: they sign and point the unsubscribe links.
+      UNSUBSCRIBE_SECRET: z
+        .string()
+        .min(16, 'at least 16 characters (openssl rand -hex 32)')
+        .default('local-unsubscribe-secret-change-me'),
+      PUBLIC_BASE_URL: z
+        .url({ protocol: /^https?$/ })
+        .default('http://127.0.0.1:3000'),
       SMTP_USER: z.string().optional(),
       SMTP_PASSWORD: z.string().optional(),
       EMAIL_FROM: z.email().default('no-reply@optic.local'),
@@ -22,6 +36,7 @@ export function loadConfig(
       RETRY_MAX_DELAY_MS: intEnv(300_000),
       SWEEP_INTERVAL_MS: intEnv(15_000),
       DATABASE_POOL_SIZE: intEnv(10),
+      EMAIL_CAMPAIGN_RATE_PER_SECOND: z.coerce.number().int().min(0).default(0),
       // Months of message texts, replies and documents kept; 0 keeps them forever.
       RETENTION_MONTHS: z.coerce.number().int().min(0).default(36),
       RETENTION_INTERVAL_MS: intEnv(3_600_000),

@@ -25,7 +25,11 @@ async function main(): Promise<void> {
     (await checkPostgres(config.DATABASE_URL));
   if (unreachable) throw new ConfigError(unreachable);
 
-  const sender = new EmailSender({ maxConnections: 5 });
+  const sender = new EmailSender({
+    maxConnections: 5,
+    logger,
+    debug: config.SMTP_DEBUG === 'true',
+  });
   const documents = new LocalDocumentStore(config.DOCUMENTS_DIR);
   const running = await startWorkerProcess(
     {
@@ -44,6 +48,7 @@ async function main(): Promise<void> {
       },
       sweepIntervalMs: config.SWEEP_INTERVAL_MS,
       poolSize: config.DATABASE_POOL_SIZE,
+      campaignRatePerSecond: config.EMAIL_CAMPAIGN_RATE_PER_SECOND || undefined,
       clock: clockFrom(config.CLOCK_START),
       logger,
       retention:
@@ -65,7 +70,9 @@ async function main(): Promise<void> {
         defaultSmtp: {
           host: config.SMTP_HOST,
           port: config.SMTP_PORT,
-          secure: config.SMTP_SECURE === 'true',
+          tlsMode:
+            config.SMTP_TLS_MODE ??
+            (config.SMTP_SECURE === 'true' ? 'tls' : 'opportunistic'),
           user: config.SMTP_USER,
           password: config.SMTP_PASSWORD,
         },
@@ -73,6 +80,11 @@ async function main(): Promise<void> {
         secrets: config.SECRET_KEY
           ? new SecretBox(Buffer.from(config.SECRET_KEY, 'base64'))
           : null,
+        unsubscribe: {
+          secret: config.UNSUBSCRIBE_SECRET,
+          baseUrl: config.PUBLIC_BASE_URL,
+        },
+        logger,
       }),
   );
 

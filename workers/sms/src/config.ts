@@ -20,6 +20,7 @@ export function loadConfig(
       SWEEP_INTERVAL_MS: intEnv(15_000),
       SMS_RECEIPT_TIMEOUT_HOURS: intEnv(72),
       DATABASE_POOL_SIZE: intEnv(10),
+      SMS_CAMPAIGN_RATE_PER_SECOND: z.coerce.number().int().min(0).default(0),
     },
     env,
   );

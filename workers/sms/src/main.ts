@@ -63,6 +63,7 @@ async function main(): Promise<void> {
       sweepIntervalMs: config.SWEEP_INTERVAL_MS,
       expireSentAfterMs: config.SMS_RECEIPT_TIMEOUT_HOURS * 3600 * 1000,
       poolSize: config.DATABASE_POOL_SIZE,
+      campaignRatePerSecond: config.SMS_CAMPAIGN_RATE_PER_SECOND || undefined,
       clock: clockFrom(config.CLOCK_START),
       logger,
     },
