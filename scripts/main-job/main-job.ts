@@ -2,7 +2,7 @@ import path from 'node:path';
 import axios from 'axios';
 import type { AxiosInstance } from 'axios';
 import { SingleBar, Presets } from 'cli-progress';
-import { createDataSource, runMigrations } from '@optic/db';
+import { createAdminKey, createDataSource, runMigrations } from '@optic/db';
 import { checkPostgres, checkRedis, ConfigError } from '@optic/runtime';
 import { ChildProcesses, freePort, ROOT } from './child-processes';
 import { childBaseEnv, loadConfig } from './config';
@@ -31,7 +31,7 @@ type Counts = Record<string, Record<string, number>>;
 async function main(): Promise<void> {
   const config = loadConfig();
   await checkServices(config);
-  await migrate(config);
+  const adminKey = await migrate(config);
 
   const ports = {
     api: await freePort(),
@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     const api = axios.create({
       baseURL: `http://127.0.0.1:${ports.api}`,
       validateStatus: () => true,
+      headers: { Authorization: `Bearer ${adminKey}` },
     });
     await waitReady(api, children);
     await runDemo(api, config, catcher, ports.sandbox);
@@ -65,18 +66,21 @@ async function checkServices(config: MainJobConfig): Promise<void> {
   if (unreachable) throw new ConfigError(unreachable);
 }
 
-async function migrate(config: MainJobConfig): Promise<void> {
+/** Applies the migrations and makes this run's admin key, as the command does. */
+async function migrate(config: MainJobConfig): Promise<string> {
   const dataSource = await createDataSource({
     url: config.DATABASE_URL,
     poolSize: 2,
   }).initialize();
   const applied = await runMigrations(dataSource);
+  const adminKey = await createAdminKey(dataSource.manager, 'main job');
   await dataSource.destroy();
   console.log(
     applied.length > 0
       ? `schema: applied ${applied.join(', ')}`
       : 'schema: up to date',
   );
+  return adminKey;
 }
 
 function startStack(
@@ -112,7 +116,12 @@ function startStack(
   children.start({
     name: 'api',
     entry: 'services/api/src/main.ts',
-    env: { ...common, API_PORT: String(ports.api) },
+    // The demo seeds its clients as fast as it can with one key.
+    env: {
+      ...common,
+      API_PORT: String(ports.api),
+      RATE_LIMIT_PER_SECOND: '5000',
+    },
   });
   children.start({
     name: 'worker-sms',

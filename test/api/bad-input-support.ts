@@ -96,6 +96,7 @@ export async function postForm(
   const response = await fetch(`${stack.apiUrl}${path}`, {
     method: 'POST',
     body: form,
+    headers: { authorization: stack.authorization },
   });
   return {
     status: response.status,

@@ -32,9 +32,16 @@ function formOf(upload: Upload): FormData {
   if (upload.clientId) form.append('clientId', upload.clientId);
   if (upload.visitId) form.append('visitId', upload.visitId);
   for (const [field, size] of Object.entries(upload.files ?? {})) {
-    form.append(field, new Blob([Buffer.alloc(size, 0x25)]), 'facture.pdf');
+    form.append(field, new Blob([pdfOfSize(size)]), 'facture.pdf');
   }
   return form;
+}
+
+/** A file the API takes for a PDF (it reads the type from the bytes). */
+function pdfOfSize(size: number): Buffer {
+  const file = Buffer.alloc(size, 0x25);
+  Buffer.from('%PDF-1.4\n').copy(file);
+  return file;
 }
 
 describe('POST /v1/shops/:shopId/documents with bad input', () => {

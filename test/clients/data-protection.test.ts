@@ -60,6 +60,7 @@ describe('data protection', () => {
       {
         method: 'POST',
         body: form,
+        headers: { authorization: stack.authorization },
       },
     );
     expect(response.status).toBe(201);

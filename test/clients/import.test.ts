@@ -45,7 +45,7 @@ describe('importing clients and visits from a CSV', () => {
   afterAll(async () => {
     await stack.close();
     await rm(tmp, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   /** Posts the file as the multipart field `file`. */
   async function postFile(
@@ -57,7 +57,11 @@ describe('importing clients and visits from a CSV', () => {
     form.append('file', new Blob([content]), 'export.csv');
     const response = await fetch(
       `${stack.apiUrl}/v1/shops/${shopId}/clients/import${query}`,
-      { method: 'POST', body: form },
+      {
+        method: 'POST',
+        body: form,
+        headers: { authorization: stack.authorization },
+      },
     );
     return {
       status: response.status,
@@ -463,7 +467,11 @@ describe('importing clients and visits from a CSV', () => {
           form.append('actor', 'Julie');
           const response = await fetch(
             `${stack.apiUrl}/v1/shops/${shopId}/clients/import`,
-            { method: 'POST', body: form },
+            {
+              method: 'POST',
+              body: form,
+              headers: { authorization: stack.authorization },
+            },
           );
           return {
             status: response.status,
@@ -511,9 +519,11 @@ describe('importing clients and visits from a CSV', () => {
         iconv.encode(text, 'windows-1252'),
       );
 
-      const first = await measure(() => streamCsv(stack.apiUrl, shopId, utf8));
+      const first = await measure(() =>
+        streamCsv(stack.apiUrl, shopId, utf8, stack.authorization),
+      );
       const second = await measure(() =>
-        streamCsv(stack.apiUrl, shopId, cp1252),
+        streamCsv(stack.apiUrl, shopId, cp1252, stack.authorization),
       );
 
       for (const [label, file, run] of [
@@ -574,7 +584,7 @@ describe('importing clients and visits from a CSV', () => {
       // What an import keeps alive is one batch, not the file (5.9 MB here).
       expect(first.peakLiveHeapDelta).toBeLessThan(20e6);
       expect(second.peakLiveHeapDelta).toBeLessThan(20e6);
-    });
+    }, 240_000);
   });
 });
 
@@ -672,13 +682,22 @@ async function writeExport(
 }
 
 /** Streams a file from disk as a `text/csv` body; never holds it whole. */
-function streamCsv(apiUrl: string, shopId: string, file: string) {
+function streamCsv(
+  apiUrl: string,
+  shopId: string,
+  file: string,
+  authorization: string,
+) {
   return new Promise<Report>((resolve, reject) => {
     // No agent: the default one drops a socket idle for 5 s, and the
     // answer only comes once the whole file is imported.
     const request = http.request(
       `${apiUrl}/v1/shops/${shopId}/clients/import?actor=Winoptics`,
-      { method: 'POST', headers: { 'content-type': 'text/csv' }, agent: false },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', authorization },
+        agent: false,
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (c: Buffer) => chunks.push(c));

@@ -150,7 +150,7 @@ describe('when a worker dies between the provider call and the record', () => {
     });
     expect(
       stack.smtp.received.filter(
-        (m) => m.parsed.messageId === `<${id}@optic-comm>`,
+        (m) => m.parsed.messageId === `<${id}@optique-lumiere.test>`,
       ),
     ).toHaveLength(1);
   });

@@ -41,7 +41,11 @@ describe('sending an e-mail from the counter', () => {
     );
     const response = await fetch(
       `${stack.apiUrl}/v1/shops/${shopId}/documents`,
-      { method: 'POST', body: form },
+      {
+        method: 'POST',
+        body: form,
+        headers: { authorization: stack.authorization },
+      },
     );
     expect(response.status).toBe(201);
     return ((await response.json()) as { id: string }).id;

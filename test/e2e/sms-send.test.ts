@@ -190,6 +190,15 @@ describe('sending an SMS from the counter', () => {
     const shopId = await createShop(stack.api);
     await buyCredits(stack.api, shopId, 3);
     const clientId = await createClient(stack.api, shopId);
+    // Nothing of an earlier test may still be on its way to the sandbox,
+    // or it would take the scripted 429.
+    await waitFor(async () => {
+      const counts = await stack.producer
+        .queue('sms', 'counter')
+        .getJobCounts('active', 'delayed', 'waiting');
+      return counts.active + counts.delayed + counts.waiting === 0;
+    });
+    stack.sandbox.reset();
     stack.sandbox.script([{ type: 'rate-limit', retryAfterSeconds: 1 }]);
 
     const started = Date.now();

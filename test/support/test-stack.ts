@@ -10,7 +10,7 @@ import IORedis from 'ioredis';
 import { In } from 'typeorm';
 import { SecretBox, systemClock } from '@optic/domain';
 import type { Clock, Logger } from '@optic/domain';
-import { Document } from '@optic/db';
+import { createAdminKey, Document } from '@optic/db';
 import {
   CampaignService,
   EmailChannel,
@@ -61,10 +61,14 @@ export interface TestStackOptions {
   workers?: boolean;
   /** Start the campaign worker in this process with them. @defaultValue true */
   campaignWorker?: boolean;
+  /** The SMS campaign lane's limiter. @defaultValue none */
+  campaignRatePerSecond?: number;
   /** Receives every process's log. @defaultValue silent unless LOG_TESTS */
   logger?: Logger;
   /** Turn on the SMTP transports' debug log. @defaultValue false */
   smtpDebug?: boolean;
+  /** Limit requests per API key. @defaultValue no limit */
+  rateLimit?: { perSecond: number; windowSeconds?: number };
 }
 
 export interface TestStack {
@@ -74,8 +78,13 @@ export interface TestStack {
   sandboxUrl: string;
   smtp: SmtpTestServer;
   producer: MessageProducer;
+  /** Sends an admin key's `Authorization` header with every request. */
   api: AxiosInstance;
   apiUrl: string;
+  /** `Bearer <admin key>`, for requests made without `api`. */
+  authorization: string;
+  /** The Express application behind `apiUrl` (its route table). */
+  app: ReturnType<typeof createApp>;
   documentsDir: string;
   workers: RunningWorker[];
   /** Starts the SMS and e-mail workers (when the stack began without them). */
@@ -126,6 +135,9 @@ export async function startTestStack(
     secrets: new SecretBox(TEST_SECRET_KEY),
     webhookToken: TEST_WEBHOOK_TOKEN,
     limits: { documentBytes: 5 * 1024 * 1024 },
+    rateLimit: options.rateLimit
+      ? { redis, prefix: redisPrefix, windowSeconds: 1, ...options.rateLimit }
+      : null,
     email: {
       unsubscribeSecret: TEST_UNSUBSCRIBE_SECRET,
       publicBaseUrl: TEST_PUBLIC_BASE_URL,
@@ -134,6 +146,7 @@ export async function startTestStack(
     },
   });
   const server = await listen(app);
+  const authorization = `Bearer ${await createAdminKey(db.dataSource.manager, 'tests')}`;
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const settings = {
@@ -146,6 +159,7 @@ export async function startTestStack(
     smtp,
     documentsDir,
     campaignWorker: options.campaignWorker !== false,
+    campaignRatePerSecond: options.campaignRatePerSecond,
     logger: options.logger ?? silentish(),
     smtpDebug: options.smtpDebug ?? false,
   };
@@ -175,8 +189,14 @@ export async function startTestStack(
     sandboxUrl,
     smtp,
     producer,
-    api: axios.create({ baseURL: apiUrl, validateStatus: () => true }),
+    api: axios.create({
+      baseURL: apiUrl,
+      validateStatus: () => true,
+      headers: { Authorization: authorization },
+    }),
     apiUrl,
+    authorization,
+    app,
     documentsDir,
     workers,
     startWorkers: startAll,
@@ -194,6 +214,7 @@ interface WorkerSettings {
   smtp: SmtpTestServer;
   documentsDir: string;
   campaignWorker: boolean;
+  campaignRatePerSecond?: number;
   logger: Logger;
   smtpDebug: boolean;
 }
@@ -218,7 +239,11 @@ async function startWorkers(s: WorkerSettings): Promise<RunningWorker[]> {
     timeoutMs: 2000,
   });
   const sms = await startWorkerProcess(
-    { ...common, channel: 'sms' },
+    {
+      ...common,
+      channel: 'sms',
+      campaignRatePerSecond: s.campaignRatePerSecond,
+    },
     () =>
       new SmsChannel(
         new SmsProviderRegistry(

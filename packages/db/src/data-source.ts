@@ -13,6 +13,8 @@ import { InitialSchema1764800000000 } from './migrations/1764800000000-initial-s
 import { SmsChannel1764850000000 } from './migrations/1764850000000-sms-channel';
 import { Campaigns1765000000000 } from './migrations/1765000000000-campaigns';
 import { ClientRecords1764900000000 } from './migrations/1764900000000-client-records';
+import { EmailChannel1764950000000 } from './migrations/1764950000000-email-channel';
+import { ApiKeys1765100000000 } from './migrations/1765100000000-api-keys';
 
 export const ENTITIES = [
   Shop,
@@ -31,7 +33,9 @@ export const MIGRATIONS = [
   InitialSchema1764800000000,
   SmsChannel1764850000000,
   ClientRecords1764900000000,
+  EmailChannel1764950000000,
   Campaigns1765000000000,
+  ApiKeys1765100000000,
 ];
 
 export interface DatabaseOptions {

@@ -5,5 +5,7 @@ export * from './email/email-body-sanitizer';
 export * from './email/email-layout';
 export * from './email/email-sender';
 export * from './email/smtp-errors';
+export * from './email/unsubscribe-token';
 export * from './storage/document-store';
+export * from './storage/document-type';
 export * from './sms/octopush-callbacks';

@@ -3,6 +3,7 @@ import type { Clock, Logger, SecretBox } from '@optic/domain';
 import type { CampaignService } from '@optic/delivery';
 import type { DocumentStore } from '@optic/providers';
 import type { MessageProducer } from '@optic/queue';
+import type { RateLimitSettings } from './auth/rate-limit';
 
 /** What every route needs, built once per process by main.ts or a test. */
 export interface ApiContext {
@@ -20,6 +21,8 @@ export interface ApiContext {
     /** Largest uploaded document, in bytes. */
     documentBytes: number;
   };
+  /** Requests per API key; null turns the limit off. */
+  rateLimit: RateLimitSettings | null;
   email: ApiEmailSettings;
 }
 

@@ -1,7 +1,12 @@
 import express from 'express';
+import helmet from 'helmet';
 import type { Express } from 'express';
 import type { ApiContext } from './api-context';
+import { authenticate } from './auth/authenticate';
+import { rateLimit } from './auth/rate-limit';
+import { routeRoles } from './auth/route-roles';
 import { notFoundRoute, problemHandler } from './http/problem';
+import { apiKeysRoutes } from './routes/api-keys.routes';
 import { clientDataRoutes } from './routes/client-data.routes';
 import { clientImportRoutes } from './routes/client-import.routes';
 import { campaignsRoutes } from './routes/campaigns.routes';
@@ -25,10 +30,15 @@ export function createApp(context: ApiContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(helmet());
+  app.use(authenticate(context));
+  if (context.rateLimit) app.use(rateLimit(context.rateLimit));
+  app.use(routeRoles());
   app.use(express.json({ limit: '1mb' }));
 
   app.use(healthRoutes(context));
   app.use(shopsRoutes(context));
+  app.use(apiKeysRoutes(context));
   app.use(clientsRoutes(context));
   app.use(visitsRoutes(context));
   app.use(consentRoutes(context));

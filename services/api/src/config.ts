@@ -29,6 +29,9 @@ export function loadConfig(
         .default('http://127.0.0.1:3000'),
       // Logs whole SMTP conversations of settings checks (troubleshooting).
       SMTP_DEBUG: z.enum(['true', 'false']).default('false'),
+      // Per API key; the window's allowance (rate × window) is the burst.
+      RATE_LIMIT_PER_SECOND: intEnv(20),
+      RATE_LIMIT_WINDOW_SECONDS: intEnv(10),
       RETRY_ATTEMPTS: intEnv(5),
       RETRY_BASE_DELAY_MS: intEnv(2000),
       RETRY_MAX_DELAY_MS: intEnv(300_000),

@@ -60,6 +60,12 @@ async function main(): Promise<void> {
       : null,
     webhookToken: config.OCTOPUSH_WEBHOOK_TOKEN,
     limits: { documentBytes: config.DOCUMENT_MAX_BYTES },
+    rateLimit: {
+      redis,
+      prefix: config.QUEUE_PREFIX,
+      perSecond: config.RATE_LIMIT_PER_SECOND,
+      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+    },
     email: {
       unsubscribeSecret: config.UNSUBSCRIBE_SECRET,
       publicBaseUrl: config.PUBLIC_BASE_URL,

@@ -1,5 +1,7 @@
 import { In } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { SecretBox } from '@optic/domain';
+import type { Logger } from '@optic/domain';
 import { Document } from '@optic/db';
 import { EmailChannel, startWorkerProcess } from '@optic/delivery';
 import { EmailLayout, EmailSender, LocalDocumentStore } from '@optic/providers';
@@ -12,6 +14,7 @@ import {
   onShutdown,
 } from '@optic/runtime';
 import { loadConfig } from './config';
+import type { EmailWorkerConfig } from './config';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -61,31 +64,7 @@ async function main(): Promise<void> {
           : null,
     },
     (dataSource) =>
-      new EmailChannel({
-        sender,
-        layout: new EmailLayout(),
-        store: documents,
-        loadDocuments: (shopId, ids) =>
-          dataSource.manager.findBy(Document, { shopId, id: In(ids) }),
-        defaultSmtp: {
-          host: config.SMTP_HOST,
-          port: config.SMTP_PORT,
-          tlsMode:
-            config.SMTP_TLS_MODE ??
-            (config.SMTP_SECURE === 'true' ? 'tls' : 'opportunistic'),
-          user: config.SMTP_USER,
-          password: config.SMTP_PASSWORD,
-        },
-        defaultFrom: config.EMAIL_FROM,
-        secrets: config.SECRET_KEY
-          ? new SecretBox(Buffer.from(config.SECRET_KEY, 'base64'))
-          : null,
-        unsubscribe: {
-          secret: config.UNSUBSCRIBE_SECRET,
-          baseUrl: config.PUBLIC_BASE_URL,
-        },
-        logger,
-      }),
+      emailChannel(config, dataSource, { sender, documents, logger }),
   );
 
   logger.info('email worker started', { pid: process.pid });
@@ -93,6 +72,40 @@ async function main(): Promise<void> {
     await running.close();
     sender.close();
   }, logger);
+}
+
+/** The channel: the shop's server or the relay, documents, secrets, links. */
+function emailChannel(
+  config: EmailWorkerConfig,
+  dataSource: DataSource,
+  parts: { sender: EmailSender; documents: LocalDocumentStore; logger: Logger },
+): EmailChannel {
+  const { sender, documents, logger } = parts;
+  return new EmailChannel({
+    sender,
+    layout: new EmailLayout(),
+    store: documents,
+    loadDocuments: (shopId, ids) =>
+      dataSource.manager.findBy(Document, { shopId, id: In(ids) }),
+    defaultSmtp: {
+      host: config.SMTP_HOST,
+      port: config.SMTP_PORT,
+      tlsMode:
+        config.SMTP_TLS_MODE ??
+        (config.SMTP_SECURE === 'true' ? 'tls' : 'opportunistic'),
+      user: config.SMTP_USER,
+      password: config.SMTP_PASSWORD,
+    },
+    defaultFrom: config.EMAIL_FROM,
+    secrets: config.SECRET_KEY
+      ? new SecretBox(Buffer.from(config.SECRET_KEY, 'base64'))
+      : null,
+    unsubscribe: {
+      secret: config.UNSUBSCRIBE_SECRET,
+      baseUrl: config.PUBLIC_BASE_URL,
+    },
+    logger,
+  });
 }
 
 main().catch((error: Error) => {

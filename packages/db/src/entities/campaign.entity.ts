@@ -1,12 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type CampaignStatus =
-  | 'draft'
-  | 'scheduled'
-  | 'running'
-  | 'paused'
-  | 'completed'
-  | 'cancelled';
+  'draft' | 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled';
 
 /** A bulk send of one template to an audience. */
 @Entity({ name: 'campaign' })

@@ -15,6 +15,14 @@ export const MESSAGE_STATUSES = [
 
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
+/** A document attached to an e-mail, as it was when the send was asked. */
+export interface MessageAttachment {
+  documentId: string;
+  name: string;
+  contentType: string;
+  sizeBytes: number;
+}
+
 /** One send to one client on one channel: a row of the history. */
 @Entity({ name: 'message' })
 export class Message {
@@ -44,6 +52,10 @@ export class Message {
 
   @Column({ name: 'document_ids', type: 'uuid', array: true })
   documentIds!: string[];
+
+  /** What the e-mail carried, as the history shows it. */
+  @Column({ type: 'jsonb' })
+  attachments!: MessageAttachment[];
 
   @Column({ type: 'text', nullable: true })
   salesperson!: string | null;

@@ -2,6 +2,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type CopyPolicy = 'none' | 'cc' | 'bcc';
 
+export type ShopSmtpTlsMode = 'tls' | 'starttls' | 'none';
+
 /** A shop of a chain; every other row belongs to one shop. */
 @Entity({ name: 'shop' })
 export class Shop {
@@ -50,8 +52,13 @@ export class Shop {
   @Column({ name: 'smtp_port', type: 'integer', nullable: true })
   smtpPort!: number | null;
 
+  /** Kept equal to `smtpTlsMode === 'tls'`; read `smtpTlsMode`. */
   @Column({ name: 'smtp_secure', type: 'boolean' })
   smtpSecure!: boolean;
+
+  /** `tls` (implicit, 465), `starttls` (required, 587) or `none`. */
+  @Column({ name: 'smtp_tls_mode', type: 'text' })
+  smtpTlsMode!: ShopSmtpTlsMode;
 
   @Column({ name: 'smtp_user', type: 'text', nullable: true })
   smtpUser!: string | null;

@@ -11,7 +11,9 @@ export class Campaigns1765000000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP INDEX IF EXISTS message_campaign_client_once`);
+    await queryRunner.query(
+      `DROP INDEX IF EXISTS message_campaign_client_once`,
+    );
     await queryRunner.query(
       `ALTER TABLE message DROP COLUMN charged_from, DROP COLUMN credits_refunded`,
     );

@@ -47,7 +47,11 @@ export async function audiencePage(
   const contact = query.channel === 'sms' ? 'mobile' : 'email';
   const consent = query.channel === 'sms' ? 'sms_consent' : 'email_consent';
 
-  const rows: { id: string; visit_id: string | null; excluded: ExclusionReason | null }[] = await manager.query(
+  const rows: {
+    id: string;
+    visit_id: string | null;
+    excluded: ExclusionReason | null;
+  }[] = await manager.query(
     `WITH lens AS (
        SELECT DISTINCT ON (client_id) client_id, id, visit_date + lens_box_days AS runs_out
        FROM visit WHERE shop_id = $1 AND kind = 'contact_lenses' AND lens_box_days IS NOT NULL
@@ -94,5 +98,9 @@ export async function audiencePage(
       query.limit,
     ],
   );
-  return rows.map((row) => ({ clientId: row.id, visitId: row.visit_id, excluded: row.excluded }));
+  return rows.map((row) => ({
+    clientId: row.id,
+    visitId: row.visit_id,
+    excluded: row.excluded,
+  }));
 }

@@ -14,7 +14,15 @@ export interface CampaignProgress {
   estimatedEnd: Date | null;
 }
 
-const DONE = ['sent', 'delivered', 'failed', 'rejected', 'cancelled', 'expired', 'unknown'];
+const DONE = [
+  'sent',
+  'delivered',
+  'failed',
+  'rejected',
+  'cancelled',
+  'expired',
+  'unknown',
+];
 
 /**
  * The credit of a campaign is set aside at launch (one ledger row), spent
@@ -41,7 +49,10 @@ export const campaignRepository = {
         `SELECT credit_balance FROM shop WHERE id = $1`,
         [campaign.shopId],
       );
-      return { ok: false, shortfall: credits - (balance[0]?.credit_balance ?? 0) };
+      return {
+        ok: false,
+        shortfall: credits - (balance[0]?.credit_balance ?? 0),
+      };
     }
 
     await manager.query(
@@ -58,7 +69,11 @@ export const campaignRepository = {
   },
 
   /** Spends from the reservation; false when it cannot cover `credits`. */
-  async consume(manager: EntityManager, campaignId: string, credits: number): Promise<boolean> {
+  async consume(
+    manager: EntityManager,
+    campaignId: string,
+    credits: number,
+  ): Promise<boolean> {
     const rows = await updateReturning(
       manager,
       `UPDATE campaign SET reserved_remaining = reserved_remaining - $2
@@ -70,7 +85,11 @@ export const campaignRepository = {
   },
 
   /** Puts credits back into a reservation that is still open. */
-  async giveBack(manager: EntityManager, campaignId: string, credits: number): Promise<boolean> {
+  async giveBack(
+    manager: EntityManager,
+    campaignId: string,
+    credits: number,
+  ): Promise<boolean> {
     const rows = await updateReturning(
       manager,
       `UPDATE campaign SET reserved_remaining = reserved_remaining + $2
@@ -92,10 +111,10 @@ export const campaignRepository = {
     const row = rows[0];
     if (!row || row.released === 0) return 0;
 
-    await manager.query(`UPDATE shop SET credit_balance = credit_balance + $2 WHERE id = $1`, [
-      row.shop_id,
-      row.released,
-    ]);
+    await manager.query(
+      `UPDATE shop SET credit_balance = credit_balance + $2 WHERE id = $1`,
+      [row.shop_id, row.released],
+    );
     await manager.query(
       `INSERT INTO credit_ledger (shop_id, kind, amount, campaign_id, note)
        VALUES ($1, 'release', $2, $3, 'unspent reservation')`,
@@ -141,25 +160,41 @@ export const campaignRepository = {
     return rows.map((row) => row.id);
   },
 
-  async progress(manager: EntityManager, campaignId: string, now: Date): Promise<CampaignProgress> {
-    const rows: { status: string; count: string; recent: string }[] = await manager.query(
-      `SELECT status, count(*) AS count,
+  async progress(
+    manager: EntityManager,
+    campaignId: string,
+    now: Date,
+  ): Promise<CampaignProgress> {
+    const rows: { status: string; count: string; recent: string }[] =
+      await manager.query(
+        `SELECT status, count(*) AS count,
               count(*) FILTER (WHERE updated_at > $2) AS recent
        FROM message WHERE campaign_id = $1 GROUP BY status`,
-      [campaignId, new Date(now.getTime() - 60_000)],
+        [campaignId, new Date(now.getTime() - 60_000)],
+      );
+    const counts = Object.fromEntries(
+      rows.map((r) => [r.status, Number(r.count)]),
     );
-    const counts = Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    const final = rows.filter((r) => DONE.includes(r.status)).reduce((a, r) => a + Number(r.count), 0);
-    const recent = rows.filter((r) => DONE.includes(r.status)).reduce((a, r) => a + Number(r.recent), 0);
+    const final = rows
+      .filter((r) => DONE.includes(r.status))
+      .reduce((a, r) => a + Number(r.count), 0);
+    const recent = rows
+      .filter((r) => DONE.includes(r.status))
+      .reduce((a, r) => a + Number(r.recent), 0);
     const ratePerSecond = recent / 60;
     const estimatedEnd =
-      ratePerSecond > 0 ? new Date(now.getTime() + ((total - final) / ratePerSecond) * 1000) : null;
+      ratePerSecond > 0
+        ? new Date(now.getTime() + ((total - final) / ratePerSecond) * 1000)
+        : null;
     return { counts, total, final, ratePerSecond, estimatedEnd };
   },
 
   /** Still waiting or in progress: the campaign is not over while any remain. */
-  async pendingCount(manager: EntityManager, campaignId: string): Promise<number> {
+  async pendingCount(
+    manager: EntityManager,
+    campaignId: string,
+  ): Promise<number> {
     const rows: { n: string }[] = await manager.query(
       `SELECT count(*) AS n FROM message WHERE campaign_id = $1 AND status IN ('queued', 'sending')`,
       [campaignId],

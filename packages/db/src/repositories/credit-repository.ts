@@ -84,10 +84,18 @@ export const creditRepository = {
     message: { id: string; shopId: string; campaignId: string | null },
     credits: number,
   ): Promise<'balance' | 'reservation' | null> {
-    if (message.campaignId && (await campaignRepository.consume(manager, message.campaignId, credits))) {
+    if (
+      message.campaignId &&
+      (await campaignRepository.consume(manager, message.campaignId, credits))
+    ) {
       return 'reservation';
     }
-    const paid = await this.debitForMessage(manager, message.shopId, message.id, credits);
+    const paid = await this.debitForMessage(
+      manager,
+      message.shopId,
+      message.id,
+      credits,
+    );
     return paid ? 'balance' : null;
   },
 
@@ -95,7 +103,10 @@ export const creditRepository = {
    * Gives back what a message was charged, to where it came from (or to
    * the shop if its campaign's reservation is closed by now); once.
    */
-  async refundCharge(manager: EntityManager, messageId: string): Promise<number> {
+  async refundCharge(
+    manager: EntityManager,
+    messageId: string,
+  ): Promise<number> {
     const rows = await updateReturning<{
       shop_id: string;
       campaign_id: string | null;
@@ -112,16 +123,23 @@ export const creditRepository = {
     if (!charge || charge.credits === 0) return 0;
 
     if (charge.charged_from === 'reservation' && charge.campaign_id) {
-      if (await campaignRepository.giveBack(manager, charge.campaign_id, charge.credits)) return charge.credits;
+      if (
+        await campaignRepository.giveBack(
+          manager,
+          charge.campaign_id,
+          charge.credits,
+        )
+      )
+        return charge.credits;
       await manager.query(
         `INSERT INTO credit_ledger (shop_id, kind, amount, message_id, campaign_id, note)
          VALUES ($1, 'refund', $2, $3, $4, 'provider refused, after the campaign closed')`,
         [charge.shop_id, charge.credits, messageId, charge.campaign_id],
       );
-      await manager.query(`UPDATE shop SET credit_balance = credit_balance + $2 WHERE id = $1`, [
-        charge.shop_id,
-        charge.credits,
-      ]);
+      await manager.query(
+        `UPDATE shop SET credit_balance = credit_balance + $2 WHERE id = $1`,
+        [charge.shop_id, charge.credits],
+      );
       return charge.credits;
     }
     return this.refundMessage(manager, charge.shop_id, messageId);

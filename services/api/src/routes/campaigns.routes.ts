@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { Campaign, campaignRepository, Template } from '@optic/db';
 import { CampaignError } from '@optic/delivery';
 import type { ApiContext } from '../api-context';
+import { idempotent } from '../auth/idempotency';
 import { ApiProblem } from '../http/problem';
 import { parse } from '../http/validate';
 import { loadShop, shopOf } from './shop-scope';
@@ -98,23 +99,28 @@ export function campaignsRoutes(context: ApiContext): Router {
     res.json(await context.campaigns.preview(campaign));
   });
 
-  router.post(`${base}/:campaignId/launch`, scoped, async (req, res) => {
-    const campaign = await findCampaign(
-      context,
-      res,
-      String(req.params.campaignId),
-    );
-    const { at } = parse(launch, req.body);
-    if (at && Date.parse(at) <= context.clock.now().getTime()) {
-      throw ApiProblem.validation([
-        { path: 'at', message: 'the schedule is in the past' },
-      ]);
-    }
-    await translate(() =>
-      context.campaigns.launch(campaign.id, at ? new Date(at) : null),
-    );
-    res.json(await campaignView(context, campaign.id));
-  });
+  router.post(
+    `${base}/:campaignId/launch`,
+    scoped,
+    idempotent(context),
+    async (req, res) => {
+      const campaign = await findCampaign(
+        context,
+        res,
+        String(req.params.campaignId),
+      );
+      const { at } = parse(launch, req.body);
+      if (at && Date.parse(at) <= context.clock.now().getTime()) {
+        throw ApiProblem.validation([
+          { path: 'at', message: 'the schedule is in the past' },
+        ]);
+      }
+      await translate(() =>
+        context.campaigns.launch(campaign.id, at ? new Date(at) : null),
+      );
+      res.json(await campaignView(context, campaign.id));
+    },
+  );
 
   for (const action of ['pause', 'resume', 'cancel'] as const) {
     router.post(`${base}/:campaignId/${action}`, scoped, async (req, res) => {

@@ -50,72 +50,18 @@ export function documentsRoutes(context: ApiContext): Router {
     '/v1/shops/:shopId/documents',
     scoped,
     receiveUpload(upload.single('file'), context.limits.documentBytes),
-    async (req, res) => {
-      const shop = shopOf(res);
-      const { input, file } = parseUpload(req.body, req.file);
-      const client = await findClient(context, shop.id, input.clientId);
-      if (!client) {
-        throw ApiProblem.unprocessable(
-          'clientId',
-          'unknown client of this shop',
-        );
-      }
-      if (input.visitId) await findVisitOf(context, client.id, input.visitId);
-
-      const name = safeFileName(file.originalname);
-      const contentType = await checkedContentType(file, name);
-      const document = context.dataSource.manager.create(Document, {
-        id: randomUUID(),
-        shopId: shop.id,
-        clientId: client.id,
-        visitId: input.visitId ?? null,
-        type: input.type,
-        name,
-        contentType,
-        sizeBytes: file.size,
-        storageKey: await context.documents.put(file.buffer),
-        createdAt: context.clock.now(),
-      });
-      await context.dataSource.manager.insert(Document, document);
-      res
-        .status(201)
-        .location(`/v1/shops/${shop.id}/documents/${document.id}`)
-        .json(documentView(document));
-    },
+    uploadHandler(context),
   );
-
   router.get(
     '/v1/shops/:shopId/clients/:clientId/documents',
     scoped,
-    async (req, res) => {
-      const shop = shopOf(res);
-      const client = await findClient(
-        context,
-        shop.id,
-        String(req.params.clientId),
-      );
-      if (!client) throw ApiProblem.notFound('client', 'clientId');
-      await sendList(context, res, { clientId: client.id }, req.query);
-    },
+    clientListHandler(context),
   );
-
   router.get(
     '/v1/shops/:shopId/visits/:visitId/documents',
     scoped,
-    async (req, res) => {
-      const shop = shopOf(res);
-      const visitId = String(req.params.visitId);
-      const visit = uuid.safeParse(visitId).success
-        ? await context.dataSource.manager.findOneBy(Visit, {
-            id: visitId,
-            shopId: shop.id,
-          })
-        : null;
-      if (!visit) throw ApiProblem.notFound('visit', 'visitId');
-      await sendList(context, res, { visitId: visit.id }, req.query);
-    },
+    visitListHandler(context),
   );
-
   router.get(
     '/v1/shops/:shopId/documents/:documentId',
     scoped,
@@ -124,27 +70,88 @@ export function documentsRoutes(context: ApiContext): Router {
       res.json(documentView(document));
     },
   );
-
   router.get(
     '/v1/shops/:shopId/documents/:documentId/content',
     scoped,
-    async (req, res) => {
-      const document = await findDocumentOr404(context, res, req.params);
-      const content = await context.documents.get(document.storageKey);
-      res
-        .attachment(document.name)
-        .type(document.contentType)
-        .set({
-          // Never rendered as a page of ours, whatever a browser guesses.
-          'X-Content-Type-Options': 'nosniff',
-          'Content-Security-Policy': "default-src 'none'; sandbox",
-          'Cache-Control': 'private, no-store',
-        })
-        .send(content);
-    },
+    contentHandler(context),
   );
-
   return router;
+}
+
+function uploadHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
+    const shop = shopOf(res);
+    const { input, file } = parseUpload(req.body, req.file);
+    const client = await findClient(context, shop.id, input.clientId);
+    if (!client) {
+      throw ApiProblem.unprocessable('clientId', 'unknown client of this shop');
+    }
+    if (input.visitId) await findVisitOf(context, client.id, input.visitId);
+
+    const name = safeFileName(file.originalname);
+    const contentType = await checkedContentType(file, name);
+    const document = context.dataSource.manager.create(Document, {
+      id: randomUUID(),
+      shopId: shop.id,
+      clientId: client.id,
+      visitId: input.visitId ?? null,
+      type: input.type,
+      name,
+      contentType,
+      sizeBytes: file.size,
+      storageKey: await context.documents.put(file.buffer),
+      createdAt: context.clock.now(),
+    });
+    await context.dataSource.manager.insert(Document, document);
+    res
+      .status(201)
+      .location(`/v1/shops/${shop.id}/documents/${document.id}`)
+      .json(documentView(document));
+  };
+}
+
+function clientListHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
+    const shop = shopOf(res);
+    const client = await findClient(
+      context,
+      shop.id,
+      String(req.params.clientId),
+    );
+    if (!client) throw ApiProblem.notFound('client', 'clientId');
+    await sendList(context, res, { clientId: client.id }, req.query);
+  };
+}
+
+function visitListHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
+    const visitId = String(req.params.visitId);
+    const visit = uuid.safeParse(visitId).success
+      ? await context.dataSource.manager.findOneBy(Visit, {
+          id: visitId,
+          shopId: shopOf(res).id,
+        })
+      : null;
+    if (!visit) throw ApiProblem.notFound('visit', 'visitId');
+    await sendList(context, res, { visitId: visit.id }, req.query);
+  };
+}
+
+function contentHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
+    const document = await findDocumentOr404(context, res, req.params);
+    const content = await context.documents.get(document.storageKey);
+    res
+      .attachment(document.name)
+      .type(document.contentType)
+      .set({
+        // Never rendered as a page of ours, whatever a browser guesses.
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Security-Policy': "default-src 'none'; sandbox",
+        'Cache-Control': 'private, no-store',
+      })
+      .send(content);
+  };
 }
 
 async function sendList(

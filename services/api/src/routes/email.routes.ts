@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { normalizeEmail } from '@optic/domain';
 import { Shop, Template, Visit } from '@optic/db';
@@ -91,37 +92,13 @@ type PreviewRequest = z.infer<typeof previewRequest>;
 export function emailRoutes(context: ApiContext): Router {
   const router = Router();
   const scoped = loadShop(context);
-  const layout = new EmailLayout();
-  // Settings checks only: each opens one connection and closes it.
-  const sender = new EmailSender({
-    logger: context.logger,
-    debug: context.email.smtpDebug,
-  });
+  const base = '/v1/shops/:shopId/email';
 
-  router.post('/v1/shops/:shopId/email/preview', scoped, async (req, res) => {
-    const shop = shopOf(res);
-    const input = parse(previewRequest, req.body);
-    const source = await previewSource(context, shop, input);
-    const { client, visit } = await recipientOf(context, shop, input);
-
-    const rendered = await renderEmail(layout, {
-      ...source,
-      shop,
-      client,
-      visit,
-      unsubscribeUrl:
-        source.kind === 'marketing'
-          ? `${context.email.publicBaseUrl.replace(/\/+$/, '')}/v1/unsubscribe/preview`
-          : null,
-    });
-    res.json({ kind: source.kind, ...rendered });
-  });
-
-  router.get('/v1/shops/:shopId/email/settings', scoped, (_req, res) => {
+  router.post(`${base}/preview`, scoped, previewHandler(context));
+  router.get(`${base}/settings`, scoped, (_req, res) => {
     res.json(emailSettingsView(shopOf(res)));
   });
-
-  router.patch('/v1/shops/:shopId/email/settings', scoped, async (req, res) => {
+  router.patch(`${base}/settings`, scoped, async (req, res) => {
     const shop = shopOf(res);
     const input = parse(emailSettings, req.body);
     const changes = settingsColumns(context, shop, input);
@@ -132,28 +109,55 @@ export function emailRoutes(context: ApiContext): Router {
     });
     res.json(emailSettingsView(saved));
   });
-
-  router.post(
-    '/v1/shops/:shopId/email/settings/verify',
-    scoped,
-    async (req, res) => {
-      const shop = shopOf(res);
-      const input = parse(verifyRequest, req.body);
-      const settings = input.smtp
-        ? smtpSettingsOf(context, shop, input.smtp)
-        : storedSmtpSettings(context, shop);
-
-      const result = await sender.verify(settings);
-      res.json({
-        host: settings.host,
-        port: settings.port,
-        tlsMode: settings.tlsMode,
-        ...result,
-      });
-    },
-  );
-
+  router.post(`${base}/settings/verify`, scoped, verifyHandler(context));
   return router;
+}
+
+/** What the client would get: subject, HTML and text, as the worker renders. */
+function previewHandler(context: ApiContext): RequestHandler {
+  const layout = new EmailLayout();
+  const previewLink = `${context.email.publicBaseUrl.replace(/\/+$/, '')}/v1/unsubscribe/preview`;
+
+  return async (req, res) => {
+    const shop = shopOf(res);
+    const input = parse(previewRequest, req.body);
+    const source = await previewSource(context, shop, input);
+    const { client, visit } = await recipientOf(context, shop, input);
+
+    const rendered = await renderEmail(layout, {
+      ...source,
+      shop,
+      client,
+      visit,
+      unsubscribeUrl: source.kind === 'marketing' ? previewLink : null,
+    });
+    res.json({ kind: source.kind, ...rendered });
+  };
+}
+
+/** Connects with the stored (or given) settings; says what the server said. */
+function verifyHandler(context: ApiContext): RequestHandler {
+  // Each check opens one connection and closes it: no pool to keep.
+  const sender = new EmailSender({
+    logger: context.logger,
+    debug: context.email.smtpDebug,
+  });
+
+  return async (req, res) => {
+    const shop = shopOf(res);
+    const input = parse(verifyRequest, req.body);
+    const settings = input.smtp
+      ? smtpSettingsOf(context, shop, input.smtp)
+      : storedSmtpSettings(context, shop);
+
+    const result = await sender.verify(settings);
+    res.json({
+      host: settings.host,
+      port: settings.port,
+      tlsMode: settings.tlsMode,
+      ...result,
+    });
+  };
 }
 
 /** The e-mail settings as the API shows them: the password never. */

@@ -14,6 +14,7 @@ import type { MessageAttachment, Shop } from '@optic/db';
 import { nextMarketingOpening } from '@optic/delivery';
 import type { ApiContext } from '../api-context';
 import { decodeCursor, encodeCursor } from '../http/cursor';
+import { idempotent } from '../auth/idempotency';
 import { ApiProblem } from '../http/problem';
 import { parse } from '../http/validate';
 import { findClient } from './clients.routes';
@@ -59,20 +60,25 @@ export function messagesRoutes(context: ApiContext): Router {
   const router = Router();
   const scoped = loadShop(context);
 
-  router.post('/v1/shops/:shopId/messages', scoped, async (req, res) => {
-    const message = await buildMessage(
-      context,
-      shopOf(res),
-      parse(sendRequest, req.body),
-    );
-    await context.dataSource.manager.insert(Message, message);
-    await enqueue(context, message);
+  router.post(
+    '/v1/shops/:shopId/messages',
+    scoped,
+    idempotent(context),
+    async (req, res) => {
+      const message = await buildMessage(
+        context,
+        shopOf(res),
+        parse(sendRequest, req.body),
+      );
+      await context.dataSource.manager.insert(Message, message);
+      await enqueue(context, message);
 
-    res
-      .status(202)
-      .location(`/v1/shops/${message.shopId}/messages/${message.id}`)
-      .json({ id: message.id, status: message.status });
-  });
+      res
+        .status(202)
+        .location(`/v1/shops/${message.shopId}/messages/${message.id}`)
+        .json({ id: message.id, status: message.status });
+    },
+  );
 
   router.get('/v1/shops/:shopId/messages', scoped, async (req, res) => {
     const query = parse(listQuery, req.query);

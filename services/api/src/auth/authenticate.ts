@@ -1,0 +1,67 @@
+import type { RequestHandler, Response } from 'express';
+import { findActiveApiKey, touchApiKey } from '@optic/db';
+import type { ApiKeyRecord, ApiKeyRole } from '@optic/db';
+import type { ApiContext } from '../api-context';
+import { ApiProblem } from '../http/problem';
+
+/** Paths that carry their own proof (or none is needed): no API key. */
+const PUBLIC_PATHS = [
+  /^\/healthz$/,
+  /^\/readyz$/,
+  /^\/v1\/webhooks\//,
+  /^\/v1\/unsubscribe\//,
+];
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]{10,200})$/;
+
+/**
+ * Finds the caller's key from `Authorization: Bearer <key>` and keeps it in
+ * `res.locals.apiKey`; 401 without a key, with an unknown or revoked one.
+ * The key itself is never logged.
+ */
+export function authenticate(context: ApiContext): RequestHandler {
+  return async (req, res, next) => {
+    if (PUBLIC_PATHS.some((path) => path.test(req.path))) return next();
+
+    const presented = BEARER.exec(req.get('authorization') ?? '')?.[1];
+    const key = presented
+      ? await findActiveApiKey(context.dataSource.manager, presented)
+      : null;
+    if (!key) throw unauthorized();
+
+    await touchApiKey(context.dataSource.manager, key.id, context.clock.now());
+    res.locals.apiKey = key;
+    next();
+  };
+}
+
+export function apiKeyOf(res: Response): ApiKeyRecord {
+  const key = res.locals.apiKey as ApiKeyRecord | undefined;
+  if (!key) throw unauthorized();
+  return key;
+}
+
+const RANK: Record<ApiKeyRole, number> = { staff: 0, manager: 1, admin: 2 };
+
+/** 403 unless the caller's key has at least this role. */
+export function requireRole(role: ApiKeyRole): RequestHandler {
+  return (_req, res, next) => {
+    const key = apiKeyOf(res);
+    if (RANK[key.role] < RANK[role]) {
+      throw new ApiProblem(
+        403,
+        'forbidden',
+        `this route needs a ${role} key, the key used is ${key.role}`,
+      );
+    }
+    next();
+  };
+}
+
+function unauthorized(): ApiProblem {
+  return new ApiProblem(
+    401,
+    'unauthorized',
+    'a valid API key is needed: Authorization: Bearer <key>',
+  );
+}

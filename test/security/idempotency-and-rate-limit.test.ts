@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { buyCredits, createClient, createShop } from '../support/api-fixtures';
+import { startTestStack } from '../support/test-stack';
+import type { TestStack } from '../support/test-stack';
+import { clientWithKey, createShopKey } from './security-support';
+
+describe('Idempotency-Key', () => {
+  let stack: TestStack;
+  let shopId: string;
+  let clientId: string;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ workers: false });
+    shopId = await createShop(stack.api);
+    await buyCredits(stack.api, shopId, 100);
+    clientId = await createClient(stack.api, shopId);
+  }, 60_000);
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const send = (key: string, body = 'Vos lunettes sont prêtes') =>
+    stack.api.post(
+      `/v1/shops/${shopId}/messages`,
+      { channel: 'sms', clientId, body, salesperson: 'Julie' },
+      { headers: { 'Idempotency-Key': key } },
+    );
+
+  const messageCount = async (): Promise<number> => {
+    const [row] = await stack.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM message WHERE shop_id = $1`,
+      [shopId],
+    );
+    return row.n;
+  };
+
+  it('answers a repeat with the first answer and creates one message', async () => {
+    const key = randomUUID();
+    const before = await messageCount();
+
+    const first = await send(key);
+    const again = await send(key);
+
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(202);
+    expect(again.data).toEqual(first.data);
+    expect(again.headers.location).toBe(first.headers.location);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(await messageCount()).toBe(before + 1);
+  });
+
+  it('creates one message when the same request arrives many times at once', async () => {
+    const key = randomUUID();
+    const before = await messageCount();
+
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => send(key)),
+    );
+
+    const ids = new Set(
+      answers.filter((a) => a.status === 202).map((a) => a.data.id),
+    );
+    expect(ids.size).toBe(1);
+    for (const a of answers.filter((a) => a.status !== 202)) {
+      expect([a.status, a.data.code]).toEqual([409, 'request_in_progress']);
+    }
+    expect(await messageCount()).toBe(before + 1);
+  });
+
+  it('answers 422 to the same key with another body, creating nothing', async () => {
+    const key = randomUUID();
+    await send(key);
+    const before = await messageCount();
+
+    const other = await send(key, 'Un autre texte');
+
+    expect(other.status).toBe(422);
+    expect(other.data.code).toBe('idempotency_key_reused');
+    expect(await messageCount()).toBe(before);
+  });
+
+  it('keys are per API key: another key may reuse the same value', async () => {
+    const key = randomUUID();
+    const other = clientWithKey(
+      stack,
+      (await createShopKey(stack, shopId, 'staff')).key,
+    );
+
+    const first = await send(key);
+    const second = await other.post(
+      `/v1/shops/${shopId}/messages`,
+      {
+        channel: 'sms',
+        clientId,
+        body: 'Vos lunettes sont prêtes',
+        salesperson: 'Julie',
+      },
+      { headers: { 'Idempotency-Key': key } },
+    );
+
+    expect(second.status).toBe(202);
+    expect(second.data.id).not.toBe(first.data.id);
+  });
+
+  it('answers 409 while the first request is still in progress', async () => {
+    const key = randomUUID();
+    await send(key);
+    // As if the first request had not finished yet.
+    await stack.db.dataSource.query(
+      `UPDATE idempotency_key SET status = 'in_progress', response = NULL
+       WHERE idempotency_key = $1`,
+      [key],
+    );
+    const before = await messageCount();
+
+    const response = await send(key);
+
+    expect([response.status, response.data.code]).toEqual([
+      409,
+      'request_in_progress',
+    ]);
+    expect(await messageCount()).toBe(before);
+  });
+
+  it('replays a campaign launch without launching twice', async () => {
+    const template = await stack.api.post(`/v1/shops/${shopId}/templates`, {
+      channel: 'sms',
+      label: 'Relance',
+      body: 'Bonjour %prenom',
+    });
+    const campaign = await stack.api.post(`/v1/shops/${shopId}/campaigns`, {
+      name: 'Relance',
+      templateId: template.data.id,
+      audience: { all: true },
+    });
+    const path = `/v1/shops/${shopId}/campaigns/${campaign.data.id}/launch`;
+    const headers = { 'Idempotency-Key': randomUUID() };
+
+    const first = await stack.api.post(path, {}, { headers });
+    const again = await stack.api.post(path, {}, { headers });
+    const other = await stack.api.post(
+      path,
+      { at: '2099-01-01T00:00:00Z' },
+      { headers },
+    );
+
+    expect(first.status).toBe(200);
+    expect(again.status).toBe(200);
+    expect(again.data).toEqual(first.data);
+    expect(other.status).toBe(422);
+  });
+});
+
+describe('rate limit per key', () => {
+  let stack: TestStack;
+  let shopId: string;
+
+  beforeAll(async () => {
+    stack = await startTestStack({
+      workers: false,
+      rateLimit: { perSecond: 10, windowSeconds: 2 },
+    });
+    shopId = await createShop(stack.api);
+  }, 60_000);
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('answers 429 with Retry-After past the allowance, for that key only', async () => {
+    const key = await createShopKey(stack, shopId, 'staff');
+    const api = clientWithKey(stack, key.key);
+
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () => api.get(`/v1/shops/${shopId}`)),
+    );
+    const limited = answers.filter((a) => a.status === 429);
+    const other = clientWithKey(
+      stack,
+      (await createShopKey(stack, shopId, 'staff')).key,
+    );
+
+    expect(answers.filter((a) => a.status === 200).length).toBeLessThanOrEqual(
+      20,
+    );
+    expect(limited.length).toBeGreaterThanOrEqual(10);
+    expect(limited[0]?.data.code).toBe('rate_limited');
+    expect(Number(limited[0]?.headers['retry-after'])).toBeGreaterThanOrEqual(
+      1,
+    );
+    expect((await other.get(`/v1/shops/${shopId}`)).status).toBe(200);
+  });
+});
