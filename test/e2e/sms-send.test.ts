@@ -196,7 +196,10 @@ describe('sending an SMS from the counter', () => {
       const counts = await stack.producer
         .queue('sms', 'counter')
         .getJobCounts('active', 'delayed', 'waiting');
-      return counts.active + counts.delayed + counts.waiting === 0;
+      return (
+        (counts.active ?? 0) + (counts.delayed ?? 0) + (counts.waiting ?? 0) ===
+        0
+      );
     });
     stack.sandbox.reset();
     stack.sandbox.script([{ type: 'rate-limit', retryAfterSeconds: 1 }]);
