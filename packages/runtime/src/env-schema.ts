@@ -59,3 +59,13 @@ export function parseEnv<Shape extends z.ZodRawShape>(
 export function intEnv(defaultValue: number) {
   return z.coerce.number().int().positive().default(defaultValue);
 }
+
+/** A worker's ops server from `METRICS_PORT` and `METRICS_HOST`; 0 is off. */
+export function opsSettings(config: {
+  METRICS_PORT: number;
+  METRICS_HOST: string;
+}): { port: number; host: string } | null {
+  return config.METRICS_PORT > 0
+    ? { port: config.METRICS_PORT, host: config.METRICS_HOST }
+    : null;
+}

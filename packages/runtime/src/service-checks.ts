@@ -22,12 +22,18 @@ export async function checkRedis(url: string): Promise<string | null> {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
+  let cause: Error | null = null;
+  // The first refusal is the useful one; ioredis would print it as "unhandled".
+  redis.on('error', (error: Error) => {
+    cause ??= error;
+  });
   try {
     await redis.connect();
     await redis.ping();
     return null;
   } catch (error) {
-    return `Redis is unreachable at ${redactUrl(url)} (${(error as Error).message}); set REDIS_URL or ${REDIS_HINT}`;
+    const reason = (cause ?? (error as Error)).message;
+    return `Redis is unreachable at ${redactUrl(url)} (${reason}); set REDIS_URL or ${REDIS_HINT}`;
   } finally {
     redis.disconnect();
   }
