@@ -21,6 +21,8 @@ import {
 } from '@optic/delivery';
 /** A process of the stack started in this one: SMS, e-mail, campaign. */
 interface RunningWorker {
+  /** Its `/metrics`, `/healthz`, `/readyz` server, when `opsServers` is on. */
+  opsUrl?: string | null;
   close(): Promise<void>;
 }
 import {
@@ -69,6 +71,8 @@ export interface TestStackOptions {
   smtpDebug?: boolean;
   /** Limit requests per API key. @defaultValue no limit */
   rateLimit?: { perSecond: number; windowSeconds?: number };
+  /** Give each worker its ops HTTP server on a free port. @defaultValue false */
+  opsServers?: boolean;
 }
 
 export interface TestStack {
@@ -144,6 +148,7 @@ export async function startTestStack(
       attachmentBytes: 8 * 1024 * 1024,
       smtpDebug: options.smtpDebug ?? false,
     },
+    extraQueues: [fanouts.queue],
   });
   const server = await listen(app);
   const authorization = `Bearer ${await createAdminKey(db.dataSource.manager, 'tests')}`;
@@ -162,6 +167,7 @@ export async function startTestStack(
     campaignRatePerSecond: options.campaignRatePerSecond,
     logger: options.logger ?? silentish(),
     smtpDebug: options.smtpDebug ?? false,
+    ops: options.opsServers ? { port: 0 } : null,
   };
   const workers: RunningWorker[] = [];
   const startAll = async (): Promise<void> => {
@@ -217,6 +223,7 @@ interface WorkerSettings {
   campaignRatePerSecond?: number;
   logger: Logger;
   smtpDebug: boolean;
+  ops: { port: number } | null;
 }
 
 async function startWorkers(s: WorkerSettings): Promise<RunningWorker[]> {
@@ -231,6 +238,7 @@ async function startWorkers(s: WorkerSettings): Promise<RunningWorker[]> {
     clock: s.clock,
     logger: s.logger,
     random: s.random,
+    ops: s.ops,
   };
   const provider = new OctopushSmsProvider({
     baseUrl: s.sandboxUrl,
@@ -301,6 +309,7 @@ async function startWorkers(s: WorkerSettings): Promise<RunningWorker[]> {
     retryPolicy: s.retryPolicy,
     clock: s.clock,
     logger: silentish(),
+    ops: s.ops,
   });
   return [sms, email, campaign];
 }

@@ -10,6 +10,13 @@ import {
 } from '@optic/queue';
 import type { FanoutJobData, RetryPolicy } from '@optic/queue';
 import { CampaignService } from './campaign-service';
+import { startOpsServer } from './ops-server';
+import type { OpsServerSettings } from './ops-server';
+import {
+  createMetricsRegistry,
+  registerQueueDepth,
+} from './prometheus-metrics';
+import { readinessChecks } from './readiness';
 
 export interface CampaignProcessSettings {
   databaseUrl: string;
@@ -23,6 +30,11 @@ export interface CampaignProcessSettings {
   retryPolicy: RetryPolicy;
   clock: Clock;
   logger: Logger;
+  /**
+   * Serve `/metrics`, `/healthz` and `/readyz` on this port and host.
+   * @defaultValue null (no HTTP server)
+   */
+  ops?: OpsServerSettings | null;
 }
 
 /**
@@ -31,7 +43,7 @@ export interface CampaignProcessSettings {
  */
 export async function startCampaignProcess(
   settings: CampaignProcessSettings,
-): Promise<{ close(): Promise<void> }> {
+): Promise<{ opsUrl: string | null; close(): Promise<void> }> {
   const dataSource = await createDataSource({
     url: settings.databaseUrl,
     poolSize: settings.poolSize,
@@ -84,8 +96,20 @@ export async function startCampaignProcess(
       });
   }, settings.checkIntervalMs);
 
+  const registry = createMetricsRegistry({ process: 'worker-campaign' });
+  registerQueueDepth(registry, [fanouts.queue]);
+  const ops = settings.ops
+    ? await startOpsServer(
+        settings.ops,
+        registry,
+        readinessChecks(dataSource, redis),
+      )
+    : null;
+
   return {
+    opsUrl: ops?.url ?? null,
     close: async () => {
+      await ops?.close();
       clearInterval(timer);
       await checking;
       await worker.close();

@@ -12,3 +12,6 @@ export * from './sms-provider-registry';
 export * from './retention';
 export * from './campaign-service';
 export * from './campaign-process';
+export * from './delivery-metrics';
+export * from './prometheus-metrics';
+export * from './ops-server';

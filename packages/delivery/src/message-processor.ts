@@ -11,6 +11,8 @@ import {
 } from '@optic/db';
 import type { Message } from '@optic/db';
 import type { ChannelHandler, SendContext } from './channel-handler';
+import { noDeliveryMetrics } from './delivery-metrics';
+import type { DeliveryMetrics } from './delivery-metrics';
 
 export interface AttemptInfo {
   /** 1 for the first run of the job. */
@@ -38,8 +40,14 @@ export class RetryableDeliveryError extends Error {
   }
 }
 
+/** A settled message, counted once its transaction has committed. */
+interface Settled {
+  status: string;
+  reason: string;
+}
+
 type Start =
-  | { kind: 'done'; outcome: ProcessOutcome }
+  | { kind: 'done'; outcome: ProcessOutcome; settled?: Settled }
   | { kind: 'send'; context: SendContext }
   | { kind: 'defer'; until: Date };
 
@@ -59,6 +67,7 @@ export class MessageProcessor {
     private readonly channel: ChannelHandler,
     private readonly clock: Clock,
     logger: Logger = silentLogger,
+    private readonly metrics: DeliveryMetrics = noDeliveryMetrics,
   ) {
     this.logger = logger;
   }
@@ -70,15 +79,42 @@ export class MessageProcessor {
     const start = await this.dataSource.transaction((manager) =>
       this.start(manager, messageId),
     );
-    if (start.kind === 'done') return start.outcome;
+    if (start.kind === 'done') {
+      if (start.settled)
+        this.settled(start.settled.status, start.settled.reason);
+      return start.outcome;
+    }
     if (start.kind === 'defer') throw new DeferDelivery(start.until);
 
     try {
-      const result = await this.channel.send(start.context);
+      const result = await this.timedSend(start.context);
       return await this.recordSent(start.context.message, result.providerId);
     } catch (error) {
       return this.recordFailure(start.context.message, error, attempt);
     }
+  }
+
+  private async timedSend(context: SendContext) {
+    const started = process.hrtime.bigint();
+    let outcome = 'success';
+    try {
+      return await this.channel.send(context);
+    } catch (error) {
+      outcome = !isDeliveryError(error)
+        ? 'error'
+        : error.retryable
+          ? 'transient_error'
+          : 'permanent_error';
+      throw error;
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const { channel, provider } = this.channel;
+      this.metrics.providerRequest(channel, provider, outcome, seconds);
+    }
+  }
+
+  private settled(status: string, reason: string): void {
+    this.metrics.messageSettled(this.channel.channel, status, reason);
   }
 
   private async start(
@@ -209,7 +245,11 @@ export class MessageProcessor {
       this.logger.warn('outcome lost, marked unknown', {
         messageId: message.id,
       });
-      return { kind: 'done', outcome: 'unknown' };
+      return {
+        kind: 'done',
+        outcome: 'unknown',
+        settled: { status: 'unknown', reason: 'outcome_lost' },
+      };
     }
 
     await manager.query(
@@ -240,7 +280,11 @@ export class MessageProcessor {
       },
     );
     this.logger.info('message rejected', { messageId: message.id, reason });
-    return { kind: 'done', outcome: 'rejected' };
+    return {
+      kind: 'done',
+      outcome: 'rejected',
+      settled: { status: 'rejected', reason },
+    };
   }
 
   private async recordSent(
@@ -272,6 +316,7 @@ export class MessageProcessor {
         );
       }
     });
+    this.settled('sent', 'none');
     this.logger.info('message sent', {
       messageId: message.id,
       attempt: message.attempts,
@@ -310,6 +355,7 @@ export class MessageProcessor {
           [message.id, describe(error), now],
         );
       });
+      this.metrics.retry(this.channel.channel, error.code);
       this.logger.warn('attempt failed, will retry', fields);
       throw new RetryableDeliveryError(error);
     }
@@ -342,6 +388,7 @@ export class MessageProcessor {
         await this.channel.onPermanentFailure?.(manager, message, error, now);
       }
     });
+    this.settled(outcome, error.code.toLowerCase());
     this.logger.info(`message ${outcome}`, fields);
     return outcome;
   }
@@ -388,7 +435,11 @@ export class MessageProcessor {
         reason: 'campaign_cancelled',
       },
     );
-    return { kind: 'done', outcome: 'noop' };
+    return {
+      kind: 'done',
+      outcome: 'noop',
+      settled: { status: 'cancelled', reason: 'campaign_cancelled' },
+    };
   }
 
   private async isSuppressed(

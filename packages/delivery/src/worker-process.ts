@@ -2,6 +2,14 @@ import type { Worker } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Clock, Logger } from '@optic/domain';
 import { createDataSource } from '@optic/db';
+import { startOpsServer } from './ops-server';
+import type { OpsServerSettings } from './ops-server';
+import {
+  createMetricsRegistry,
+  prometheusDeliveryMetrics,
+  registerQueueDepth,
+} from './prometheus-metrics';
+import { readinessChecks } from './readiness';
 import {
   assertNoEviction,
   createRedisConnection,
@@ -41,11 +49,18 @@ export interface WorkerProcessSettings {
    * @defaultValue null (no purge in this process)
    */
   retention?: RetentionSettings | null;
+  /**
+   * Serve `/metrics`, `/healthz` and `/readyz` on this port and host.
+   * @defaultValue null (no HTTP server)
+   */
+  ops?: OpsServerSettings | null;
 }
 
 export interface RunningWorker {
   dataSource: DataSource;
   workers: Worker[];
+  /** The ops server's address, or null when it is off. */
+  opsUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -73,12 +88,16 @@ export async function startWorkerProcess(
     settings.retryPolicy,
   );
 
+  const registry = createMetricsRegistry({
+    process: `worker-${settings.channel}`,
+  });
   const channel = channelFor(dataSource);
   const processor = new MessageProcessor(
     dataSource,
     channel,
     settings.clock,
     settings.logger,
+    prometheusDeliveryMetrics(registry),
   );
   const workers = startDeliveryWorkers({
     connection: workerRedis,
@@ -113,8 +132,21 @@ export async function startWorkerProcess(
     : null;
   retention?.start();
 
+  registerQueueDepth(registry, [
+    producer.queue(settings.channel, 'counter'),
+    producer.queue(settings.channel, 'campaign'),
+  ]);
+  const ops = settings.ops
+    ? await startOpsServer(
+        settings.ops,
+        registry,
+        readinessChecks(dataSource, producerRedis),
+      )
+    : null;
+
   let closing: Promise<void> | null = null;
   const shutDown = async (): Promise<void> => {
+    await ops?.close();
     await sweeper.stop();
     await retention?.stop();
     await Promise.all(workers.map((worker) => worker.close()));
@@ -125,5 +157,5 @@ export async function startWorkerProcess(
   };
   // Closing twice (a signal during a test's own close) waits for the first.
   const close = (): Promise<void> => (closing ??= shutDown());
-  return { dataSource, workers, close };
+  return { dataSource, workers, opsUrl: ops?.url ?? null, close };
 }

@@ -31,6 +31,11 @@ export class MessageProducer {
     }
   }
 
+  /** Every message queue, for the dashboard and queue-depth metrics. */
+  allQueues(): Queue<MessageJobData>[] {
+    return [...this.queues.values()];
+  }
+
   queue(channel: QueueChannel, lane: QueueLane): Queue<MessageJobData> {
     return this.queues.get(queueName(channel, lane))!;
   }

@@ -1,3 +1,4 @@
+import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Clock, Logger, SecretBox } from '@optic/domain';
 import type { CampaignService } from '@optic/delivery';
@@ -24,6 +25,12 @@ export interface ApiContext {
   /** Requests per API key; null turns the limit off. */
   rateLimit: RateLimitSettings | null;
   email: ApiEmailSettings;
+  /**
+   * Queues shown on the dashboard and in `/metrics`, besides the
+   * producer's message queues (the campaign fan-out queue).
+   * @defaultValue none
+   */
+  extraQueues?: Queue[];
 }
 
 /** The e-mail channel's settings in the API. */

@@ -6,6 +6,12 @@ import { authenticate } from './auth/authenticate';
 import { rateLimit } from './auth/rate-limit';
 import { routeRoles } from './auth/route-roles';
 import { notFoundRoute, problemHandler } from './http/problem';
+import {
+  adminDashboard,
+  adminSessionRoutes,
+  DASHBOARD_PATH,
+} from './ops/admin-dashboard';
+import { apiMetrics, metricsRoutes } from './ops/metrics.routes';
 import { apiKeysRoutes } from './routes/api-keys.routes';
 import { clientDataRoutes } from './routes/client-data.routes';
 import { clientImportRoutes } from './routes/client-import.routes';
@@ -30,6 +36,8 @@ export function createApp(context: ApiContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  const metrics = apiMetrics(context);
+  app.use(metrics.countRequests);
   app.use(helmet());
   app.use(authenticate(context));
   if (context.rateLimit) app.use(rateLimit(context.rateLimit));
@@ -37,6 +45,9 @@ export function createApp(context: ApiContext): Express {
   app.use(express.json({ limit: '1mb' }));
 
   app.use(healthRoutes(context));
+  app.use(metricsRoutes(metrics.registry));
+  app.use(adminSessionRoutes(context));
+  app.use(DASHBOARD_PATH, ...adminDashboard(context));
   app.use(shopsRoutes(context));
   app.use(apiKeysRoutes(context));
   app.use(clientsRoutes(context));

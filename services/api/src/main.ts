@@ -72,6 +72,7 @@ async function main(): Promise<void> {
       attachmentBytes: config.EMAIL_ATTACHMENTS_MAX_BYTES,
       smtpDebug: config.SMTP_DEBUG === 'true',
     },
+    extraQueues: [fanouts.queue],
   });
 
   const server: Server = app.listen(config.API_PORT, config.API_HOST, () => {

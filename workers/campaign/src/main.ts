@@ -6,6 +6,7 @@ import {
   ConfigError,
   createProcessLogger,
   onShutdown,
+  opsSettings,
 } from '@optic/runtime';
 import { loadConfig } from './config';
 
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
     },
     clock: clockFrom(config.CLOCK_START),
     logger,
+    ops: opsSettings(config),
   });
 
   logger.info('campaign worker started', { pid: process.pid });

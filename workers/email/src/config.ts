@@ -8,6 +8,9 @@ export function loadConfig(
   return parseEnv(
     {
       ...commonEnv,
+      // /metrics, /healthz and /readyz of this worker; 0 turns them off.
+      METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+      METRICS_HOST: z.string().min(1).default('127.0.0.1'),
       SMTP_HOST: z.string().min(1).default('127.0.0.1'),
       SMTP_PORT: intEnv(2525),
       SMTP_SECURE: z.enum(['true', 'false']).default('false'),

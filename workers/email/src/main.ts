@@ -12,6 +12,7 @@ import {
   ConfigError,
   createProcessLogger,
   onShutdown,
+  opsSettings,
 } from '@optic/runtime';
 import { loadConfig } from './config';
 import type { EmailWorkerConfig } from './config';
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
       campaignRatePerSecond: config.EMAIL_CAMPAIGN_RATE_PER_SECOND || undefined,
       clock: clockFrom(config.CLOCK_START),
       logger,
+      ops: opsSettings(config),
       retention:
         config.RETENTION_MONTHS > 0
           ? {

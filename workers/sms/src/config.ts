@@ -8,6 +8,9 @@ export function loadConfig(
   return parseEnv(
     {
       ...commonEnv,
+      // /metrics, /healthz and /readyz of this worker; 0 turns them off.
+      METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+      METRICS_HOST: z.string().min(1).default('127.0.0.1'),
       OCTOPUSH_URL: z.string().url().default('http://127.0.0.1:4010'),
       OCTOPUSH_LOGIN: z.string().min(1).default('demo@optic.local'),
       OCTOPUSH_API_KEY: z.string().min(1).default('sandbox-key'),

@@ -12,6 +12,7 @@ import {
   ConfigError,
   createProcessLogger,
   onShutdown,
+  opsSettings,
 } from '@optic/runtime';
 import { loadConfig } from './config';
 
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
       campaignRatePerSecond: config.SMS_CAMPAIGN_RATE_PER_SECOND || undefined,
       clock: clockFrom(config.CLOCK_START),
       logger,
+      ops: opsSettings(config),
     },
     () => new SmsChannel(providers),
   );

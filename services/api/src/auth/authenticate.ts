@@ -10,7 +10,12 @@ const PUBLIC_PATHS = [
   /^\/readyz$/,
   /^\/v1\/webhooks\//,
   /^\/v1\/unsubscribe\//,
+  // Checks the key it is given itself.
+  /^\/admin\/session$/,
 ];
+
+/** Under `/admin` a browser may send the key as this cookie instead. */
+const ADMIN_COOKIE = /(?:^|;\s*)optic_admin_key=([A-Za-z0-9_-]{10,200})(?:;|$)/;
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{10,200})$/;
 
@@ -23,7 +28,11 @@ export function authenticate(context: ApiContext): RequestHandler {
   return async (req, res, next) => {
     if (PUBLIC_PATHS.some((path) => path.test(req.path))) return next();
 
-    const presented = BEARER.exec(req.get('authorization') ?? '')?.[1];
+    const presented =
+      BEARER.exec(req.get('authorization') ?? '')?.[1] ??
+      (req.path.startsWith('/admin/')
+        ? ADMIN_COOKIE.exec(req.get('cookie') ?? '')?.[1]
+        : undefined);
     const key = presented
       ? await findActiveApiKey(context.dataSource.manager, presented)
       : null;
