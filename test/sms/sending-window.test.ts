@@ -13,6 +13,7 @@ import {
   createClient,
   createShop,
   getMessage,
+  mobileFor,
   sendMessage,
 } from '../support/api-fixtures';
 import { TEST_REDIS_URL } from '../support/test-env';
@@ -45,11 +46,11 @@ describe('the sending window of marketing SMS', () => {
     await stack.close();
   });
 
+  let clients = 0;
   async function marketing(shopId: string, kind = 'marketing') {
+    clients += 1;
     const clientId = await createClient(stack.api, shopId, {
-      mobile: `06 ${String(Math.floor(Math.random() * 1e8))
-        .padStart(8, '0')
-        .replace(/(..)(?=.)/g, '$1 ')}`,
+      mobile: mobileFor(clients),
     });
     return sendMessage(stack.api, shopId, {
       channel: 'sms',
