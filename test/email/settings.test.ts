@@ -1,3 +1,4 @@
+import axios from 'axios';
 import type { Logger } from '@optic/domain';
 import { createClient, createShop, sendMessage } from '../support/api-fixtures';
 import { startTestStack } from '../support/test-stack';
@@ -43,6 +44,7 @@ describe('a shop’s own sending server', () => {
     stack = await startTestStack({
       logger: capturingLogger(logLines),
       smtpDebug: true,
+      opsServers: true,
     });
     stack.api.interceptors.response.use((response) => {
       answers.push(
@@ -287,7 +289,7 @@ describe('a shop’s own sending server', () => {
     );
   });
 
-  it('never shows a password, in clear or base64, in any answer or any log line (SMTP debug log on)', async () => {
+  it('never shows a password, in clear or base64, in any answer, log line (SMTP debug log on) or /metrics', async () => {
     // The run did log in and did log the SMTP conversation.
     expect(serverB.logins).toContainEqual({ user: USER, ok: true });
     expect(logLines.some((line) => line.includes('AUTH PLAIN'))).toBe(true);
@@ -295,9 +297,23 @@ describe('a shop’s own sending server', () => {
     // ...and the refused logins of the checks ran before this one.
     expect(answers.some((a) => a.includes('535 5.7.8'))).toBe(true);
 
+    // Every process's metrics too: the API's and each worker's.
+    const metrics = [String((await stack.api.get('/metrics')).data)];
+    for (const worker of stack.workers) {
+      if (worker.opsUrl)
+        metrics.push(
+          String((await axios.get(`${worker.opsUrl}/metrics`)).data),
+        );
+    }
+    expect(metrics.length).toBeGreaterThanOrEqual(3);
+    expect(metrics.join('\n')).toContain(
+      'optic_provider_request_duration_seconds',
+    );
+
     for (const form of [...formsOf(PASSWORD), ...formsOf(OTHER_PASSWORD)]) {
       for (const answer of answers) expect(answer).not.toContain(form);
       for (const line of logLines) expect(line).not.toContain(form);
+      for (const text of metrics) expect(text).not.toContain(form);
     }
   });
 });
