@@ -73,10 +73,12 @@ export class ChildProcesses {
     }
   }
 
-  /** Names of children that have already died. */
+  /** Names of children that have already died (exited or killed by a signal). */
   dead(): string[] {
     return this.children
-      .filter((c) => c.process.exitCode !== null)
+      .filter(
+        (c) => c.process.exitCode !== null || c.process.signalCode !== null,
+      )
       .map((c) => c.name);
   }
 }

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
 
   const dataSource = await createDataSource({
     url: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
     applicationName: 'api',
   }).initialize();
   await runMigrations(dataSource);
