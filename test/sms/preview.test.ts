@@ -75,7 +75,7 @@ describe('the SMS preview', () => {
       true,
     );
     const raw = await preview({
-      text: LENS_RENEWAL.replace('%magasin', 'XXXXXXXX'),
+      text: LENS_RENEWAL.replace('%magasin', 'Lunettes'),
     });
     expect(raw.data).toMatchObject({
       characters: 191,

@@ -1,28 +1,9 @@
 import { startCampaignProcess } from '@optic/delivery';
-import {
-  checkPostgres,
-  checkRedis,
-  clockFrom,
-  ConfigError,
-  createProcessLogger,
-  onShutdown,
-  opsSettings,
-} from '@optic/runtime';
+import { clockFrom, opsSettings, runProcess } from '@optic/runtime';
 import { loadConfig } from './config';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createProcessLogger({
-    name: 'worker-campaign',
-    level: config.LOG_LEVEL,
-  });
-
-  const unreachable =
-    (await checkRedis(config.REDIS_URL)) ??
-    (await checkPostgres(config.DATABASE_URL));
-  if (unreachable) throw new ConfigError(unreachable);
-
-  const running = await startCampaignProcess({
+runProcess('worker-campaign', loadConfig, (config, logger) =>
+  startCampaignProcess({
     databaseUrl: config.DATABASE_URL,
     redisUrl: config.REDIS_URL,
     queuePrefix: config.QUEUE_PREFIX,
@@ -37,17 +18,5 @@ async function main(): Promise<void> {
     clock: clockFrom(config.CLOCK_START),
     logger,
     ops: opsSettings(config),
-  });
-
-  logger.info('campaign worker started', { pid: process.pid });
-  onShutdown(() => running.close(), logger);
-}
-
-main().catch((error: Error) => {
-  const message =
-    error instanceof ConfigError
-      ? error.message
-      : (error.stack ?? error.message);
-  process.stderr.write(`worker-campaign: ${message}\n`);
-  process.exit(1);
-});
+  }),
+);

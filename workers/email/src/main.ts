@@ -5,30 +5,11 @@ import type { Logger } from '@optic/domain';
 import { Document } from '@optic/db';
 import { EmailChannel, startWorkerProcess } from '@optic/delivery';
 import { EmailLayout, EmailSender, LocalDocumentStore } from '@optic/providers';
-import {
-  checkPostgres,
-  checkRedis,
-  clockFrom,
-  ConfigError,
-  createProcessLogger,
-  onShutdown,
-  opsSettings,
-} from '@optic/runtime';
+import { clockFrom, opsSettings, runProcess } from '@optic/runtime';
 import { loadConfig } from './config';
 import type { EmailWorkerConfig } from './config';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createProcessLogger({
-    name: 'worker-email',
-    level: config.LOG_LEVEL,
-  });
-
-  const unreachable =
-    (await checkRedis(config.REDIS_URL)) ??
-    (await checkPostgres(config.DATABASE_URL));
-  if (unreachable) throw new ConfigError(unreachable);
-
+runProcess('worker-email', loadConfig, async (config, logger) => {
   const sender = new EmailSender({
     maxConnections: 5,
     logger,
@@ -69,12 +50,13 @@ async function main(): Promise<void> {
       emailChannel(config, dataSource, { sender, documents, logger }),
   );
 
-  logger.info('email worker started', { pid: process.pid });
-  onShutdown(async () => {
-    await running.close();
-    sender.close();
-  }, logger);
-}
+  return {
+    close: async () => {
+      await running.close();
+      sender.close();
+    },
+  };
+});
 
 /** The channel: the shop's server or the relay, documents, secrets, links. */
 function emailChannel(
@@ -109,12 +91,3 @@ function emailChannel(
     logger,
   });
 }
-
-main().catch((error: Error) => {
-  const message =
-    error instanceof ConfigError
-      ? error.message
-      : (error.stack ?? error.message);
-  process.stderr.write(`worker-email: ${message}\n`);
-  process.exit(1);
-});

@@ -5,29 +5,10 @@ import {
   startWorkerProcess,
 } from '@optic/delivery';
 import { OctopushSmsProvider } from '@optic/providers';
-import {
-  checkPostgres,
-  checkRedis,
-  clockFrom,
-  ConfigError,
-  createProcessLogger,
-  onShutdown,
-  opsSettings,
-} from '@optic/runtime';
+import { clockFrom, opsSettings, runProcess } from '@optic/runtime';
 import { loadConfig } from './config';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createProcessLogger({
-    name: 'worker-sms',
-    level: config.LOG_LEVEL,
-  });
-
-  const unreachable =
-    (await checkRedis(config.REDIS_URL)) ??
-    (await checkPostgres(config.DATABASE_URL));
-  if (unreachable) throw new ConfigError(unreachable);
-
+runProcess('worker-sms', loadConfig, async (config, logger) => {
   const octopush = (account: {
     login: string;
     apiKey: string;
@@ -72,19 +53,10 @@ async function main(): Promise<void> {
     () => new SmsChannel(providers),
   );
 
-  logger.info('sms worker started', { pid: process.pid });
-  onShutdown(async () => {
-    await running.close();
-    providers.close();
-  }, logger);
-}
-
-main().catch((error: Error) => {
-  // A wrong environment is the operator's to fix: say what, not where in the code.
-  const message =
-    error instanceof ConfigError
-      ? error.message
-      : (error.stack ?? error.message);
-  process.stderr.write(`worker-sms: ${message}\n`);
-  process.exit(1);
+  return {
+    close: async () => {
+      await running.close();
+      providers.close();
+    },
+  };
 });
