@@ -8,6 +8,8 @@ import type { MessageJobData, QueueLane, RetryPolicy } from '@optic/queue';
 import { DeferDelivery, RetryableDeliveryError } from './message-processor';
 import type { MessageProcessor, ProcessOutcome } from './message-processor';
 
+const RATE_LIMIT_MARGIN_MS = 100;
+
 export interface DeliveryWorkerOptions {
   connection: Redis;
   prefix: string;
@@ -105,12 +107,15 @@ async function runJob(
       throw new DelayedError();
     }
     // A 429 pauses the whole queue for as long as the provider asked,
-    // without spending one of the message's attempts.
+    // without spending one of the message's attempts. The provider counts
+    // Retry-After from its own clock and BullMQ's limiter can wake a few
+    // milliseconds early, so a margin keeps the next try from a second 429.
     if (
       error instanceof RetryableDeliveryError &&
       error.delivery.code === 'RATE_LIMITED'
     ) {
-      await worker.rateLimit(error.delivery.retryAfterMs ?? 1000);
+      const askedMs = error.delivery.retryAfterMs ?? 1000;
+      await worker.rateLimit(askedMs + RATE_LIMIT_MARGIN_MS);
       throw new RateLimitError();
     }
     throw error;
