@@ -1,4 +1,4 @@
-import { systemClock } from '@optic/domain';
+import { shiftedClock } from '@optic/domain';
 import {
   MessageProcessor,
   SmsChannel,
@@ -22,13 +22,17 @@ import {
 import type { TestStack } from '../support/test-stack';
 import { waitFor } from '../support/wait-for';
 
+// The receipts below are dated that morning (Paris time, as Octopush writes
+// them); the stack's clock runs from just after, inside the replay window.
+const clock = shiftedClock(new Date('2026-12-04T09:30:00Z'));
+
 describe('delivery receipts', () => {
   let stack: TestStack;
   let shopId: string;
   let clientId: string;
 
   beforeAll(async () => {
-    stack = await startTestStack();
+    stack = await startTestStack({ clock });
     shopId = await createShop(stack.api);
     await buyCredits(stack.api, shopId, 100);
     clientId = await createClient(stack.api, shopId);
@@ -173,10 +177,10 @@ describe('delivery receipts', () => {
       },
     };
 
-    await new MessageProcessor(stack.db.dataSource, early, systemClock).process(
-      id,
-      { number: 1, isFinal: false },
-    );
+    await new MessageProcessor(stack.db.dataSource, early, clock).process(id, {
+      number: 1,
+      isFinal: false,
+    });
 
     expect(await statusOf(id)).toMatchObject({ status: 'delivered' });
     provider.close();

@@ -15,6 +15,8 @@ export function loadConfig(
         .string()
         .min(16, 'at least 16 characters (openssl rand -hex 16)')
         .default('local-webhook-token-change-me'),
+      // Callbacks whose own date is older than this are refused as replays.
+      WEBHOOK_REPLAY_WINDOW_HOURS: intEnv(24),
       DOCUMENTS_DIR: z.string().min(1).default('.data/documents'),
       DOCUMENT_MAX_BYTES: intEnv(10 * 1024 * 1024),
       // All documents of one e-mail; 15 MiB is about 20 MB once in base64,

@@ -79,6 +79,31 @@ const TRANSLITERATIONS: ReadonlyMap<string, string> = new Map([
   ['–', '-'],
   ['—', '-'],
   ['…', '...'],
+  // Latin letters that Unicode does not spell as a base letter and an
+  // accent, so stripping accents cannot reach them (names of clients from
+  // Poland, Croatia, Iceland or Turkey).
+  ['Ð', 'D'],
+  ['ð', 'd'],
+  ['Đ', 'D'],
+  ['đ', 'd'],
+  ['Þ', 'Th'],
+  ['þ', 'th'],
+  ['Ħ', 'H'],
+  ['ħ', 'h'],
+  ['ı', 'i'],
+  ['Ĳ', 'IJ'],
+  ['ĳ', 'ij'],
+  ['ĸ', 'k'],
+  ['Ŀ', 'L'],
+  ['ŀ', 'l'],
+  ['Ł', 'L'],
+  ['ł', 'l'],
+  ['ŉ', "'n"],
+  ['Ŋ', 'N'],
+  ['ŋ', 'n'],
+  ['Ŧ', 'T'],
+  ['ŧ', 't'],
+  ['ſ', 's'],
 ]);
 
 /**

@@ -95,15 +95,26 @@ const OPTIONS: sanitizeHtml.IOptions = {
     'noframes',
   ],
   transformTags: {
-    // A link that opens a new window must not hand it our window.
-    a: (tagName, attribs) => ({
-      tagName,
-      attribs: attribs.target
-        ? { ...attribs, rel: 'noopener noreferrer' }
-        : attribs,
-    }),
+    a: (tagName, attribs) => ({ tagName, attribs: linkAttributes(attribs) }),
   },
 };
+
+/**
+ * A link that opens a new window must not hand it our window, so `rel` is
+ * ours to set. Any other `target` or `rel` goes here: left to the
+ * allow-list, it came out as a bare attribute that a second pass dropped,
+ * and sanitising twice gave two different bodies.
+ */
+function linkAttributes(attribs: sanitizeHtml.Attributes) {
+  const others = Object.fromEntries(
+    Object.entries(attribs).filter(
+      ([name]) => name !== 'target' && name !== 'rel',
+    ),
+  );
+  return attribs.target === '_blank'
+    ? { ...others, target: '_blank', rel: 'noopener noreferrer' }
+    : others;
+}
 
 /**
  * Cleans HTML written in the rich-text editor: keeps what the editor
@@ -112,7 +123,11 @@ const OPTIONS: sanitizeHtml.IOptions = {
  * @example sanitizeEmailBody('<p onclick="x()">Bonjour</p>') // '<p>Bonjour</p>'
  */
 export function sanitizeEmailBody(html: string): string {
-  return sanitizeHtml(html, OPTIONS);
+  // Dropping a tag the editor cannot make (`<p<p>`, say) can leave a <p> or
+  // <li> inside another, which the next parser (a mail client's too) reads
+  // as siblings; a second pass writes the body as it will be read, so
+  // sanitising it again changes nothing.
+  return sanitizeHtml(sanitizeHtml(html, OPTIONS), OPTIONS);
 }
 
 // Elements that run code, load other documents or change how the rest of
@@ -218,7 +233,7 @@ function unsafeCss(style: string): boolean {
   const decoded = style
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/\\([0-9a-f]{1,6})\s?/gi, (_m, hex: string) =>
-      String.fromCodePoint(Number.parseInt(hex, 16)),
+      cssEscapedCharacter(hex),
     )
     .replace(/\\(.)/g, '$1')
     .replace(/\s+/g, '')
@@ -226,6 +241,16 @@ function unsafeCss(style: string): boolean {
   return /expression\(|url\(|javascript:|vbscript:|behavior:|-moz-binding|@import/.test(
     decoded,
   );
+}
+
+// As CSS reads `\` and hex digits: zero, a surrogate or anything beyond
+// Unicode is U+FFFD (six hex digits reach 0xFFFFFF, which would throw).
+function cssEscapedCharacter(hex: string): string {
+  const code = Number.parseInt(hex, 16);
+  const isSurrogate = code >= 0xd800 && code <= 0xdfff;
+  return code === 0 || code > 0x10ffff || isSurrogate
+    ? '\ufffd'
+    : String.fromCodePoint(code);
 }
 
 /** Escapes a value merged into HTML: `Dupont & Fils <test>` shows as is. */

@@ -1,11 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { isStopReply } from '@optic/domain';
 import { receiptRepository, recordOptOut, replyRepository } from '@optic/db';
 import { octopushReceiptOutcome, parseOctopushDate } from '@optic/providers';
 import type { ApiContext } from '../api-context';
+import type { OperationSpec } from '../openapi/operation-spec';
 import { ApiProblem } from '../http/problem';
 import { parse } from '../http/validate';
 
@@ -36,45 +37,46 @@ const stop = z.object({
   stop_date: octopushDate,
 });
 
+const HOUR_MS = 3_600_000;
+
+// Octopush writes its dates without a zone and we read them as UTC; if they
+// are Paris time they look up to two hours ahead, so three hours ahead is
+// still a genuine callback, and anything later is not.
+const FUTURE_TOLERANCE_MS = 3 * HOUR_MS;
+
+/** Which callback a log line is about. */
+type CallbackKind = 'receipt' | 'reply' | 'stop';
+
 /**
  * Callbacks from Octopush. Octopush documents no signature, so each
  * callback URL carries a secret token; a call without it changes nothing.
+ * A callback whose own date is outside the replay window changes nothing
+ * either, and a repeated one finds its receipt or reply already recorded.
  */
 export function octopushWebhookRoutes(context: ApiContext): Router {
   const router = Router();
   const genuine = requireToken(context.webhookToken);
+  const fresh = replayWindow(context);
 
   router.post('/v1/webhooks/octopush/receipts', genuine, async (req, res) => {
     const input = parse(receipt, req.body);
-    if (input.channel !== 'sms') {
-      res.status(204).end();
-      return;
-    }
+    const at = parseOctopushDate(input.delivery_date)!;
+    if (!fresh(at)) return ignoreStale(context, res, 'receipt', at);
 
-    await context.dataSource.transaction((manager) =>
-      receiptRepository.record(
-        manager,
-        {
-          provider: 'octopush',
-          providerId: input.message_id,
-          number: input.number,
-          status: input.status.toUpperCase(),
-          outcome: octopushReceiptOutcome(input.status),
-          occurredAt: parseOctopushDate(input.delivery_date)!,
-        },
-        context.clock.now(),
-      ),
-    );
+    if (input.channel === 'sms') await recordReceipt(context, input, at);
     res.status(204).end();
   });
 
   router.post('/v1/webhooks/octopush/replies', genuine, async (req, res) => {
     const input = parse(reply, req.body);
+    const at = parseOctopushDate(input.reception_date)!;
+    if (!fresh(at)) return ignoreStale(context, res, 'reply', at);
+
     await recordInbound(context, {
       providerId: input.message_id || null,
       number: input.number,
       text: input.text,
-      at: parseOctopushDate(input.reception_date)!,
+      at,
       stopCallback: false,
     });
     res.status(204).end();
@@ -82,17 +84,75 @@ export function octopushWebhookRoutes(context: ApiContext): Router {
 
   router.post('/v1/webhooks/octopush/stops', genuine, async (req, res) => {
     const input = parse(stop, req.body);
+    const at = parseOctopushDate(input.stop_date)!;
+    if (!fresh(at)) return ignoreStale(context, res, 'stop', at);
+
     await recordInbound(context, {
       providerId: input.message_id || null,
       number: input.number,
       text: input.text ?? 'STOP',
-      at: parseOctopushDate(input.stop_date)!,
+      at,
       stopCallback: true,
     });
     res.status(204).end();
   });
 
   return router;
+}
+
+async function recordReceipt(
+  context: ApiContext,
+  input: z.infer<typeof receipt>,
+  at: Date,
+): Promise<void> {
+  await context.dataSource.transaction((manager) =>
+    receiptRepository.record(
+      manager,
+      {
+        provider: 'octopush',
+        providerId: input.message_id,
+        number: input.number,
+        status: input.status.toUpperCase(),
+        outcome: octopushReceiptOutcome(input.status),
+        occurredAt: at,
+      },
+      context.clock.now(),
+    ),
+  );
+}
+
+/**
+ * Tells whether a callback's own date is recent enough to be acted on: a
+ * captured callback replayed later (a STOP, say) must not act again.
+ */
+function replayWindow(context: ApiContext): (at: Date) => boolean {
+  const maxAgeMs = (context.webhookReplayWindowHours ?? 24) * HOUR_MS;
+  return (at) => {
+    const ageMs = context.clock.now().getTime() - at.getTime();
+    return ageMs <= maxAgeMs && ageMs >= -FUTURE_TOLERANCE_MS;
+  };
+}
+
+/**
+ * Records nothing, yet answers 204 like an accepted callback: the token was
+ * right, so this is Octopush (or someone holding its URL), and a refusal
+ * could only make Octopush retry a date that will never become fresh again,
+ * or flag the URL, whose page must answer empty. The log says it happened.
+ */
+function ignoreStale(
+  context: ApiContext,
+  res: Response,
+  callback: CallbackKind,
+  at: Date,
+): void {
+  const ageMinutes = Math.round(
+    (context.clock.now().getTime() - at.getTime()) / 60_000,
+  );
+  context.logger.warn('octopush callback outside the replay window', {
+    callback,
+    ageMinutes,
+  });
+  res.status(204).end();
 }
 
 interface Inbound {
@@ -128,14 +188,16 @@ async function recordInbound(
       });
 
     for (const origin of origins) {
-      await replyRepository.record(manager, {
+      const recorded = await replyRepository.record(manager, {
         ...origin,
         number,
         text: inbound.text,
         isStop,
         receivedAt: inbound.at,
       });
-      if (!isStop) continue;
+      // A repeated STOP was acted on the first time; acting again would add
+      // a second withdrawal to the client's consent trail.
+      if (!recorded || !isStop) continue;
       await recordOptOut(manager, {
         shopId: origin.shopId,
         channel: 'sms',
@@ -171,3 +233,36 @@ export function requireToken(expected: string): RequestHandler {
     next();
   };
 }
+
+const OCTOPUSH = '/v1/webhooks/octopush';
+
+/** What `/openapi.json` says of these routes. */
+export const octopushWebhookOperations: OperationSpec[] = [
+  {
+    method: 'POST',
+    path: `${OCTOPUSH}/receipts`,
+    tag: 'Webhooks',
+    summary: 'A delivery receipt; repeats and any order are harmless',
+    access: 'webhook',
+    body: receipt,
+    answers: [{ status: 204, description: 'Recorded' }],
+  },
+  {
+    method: 'POST',
+    path: `${OCTOPUSH}/replies`,
+    tag: 'Webhooks',
+    summary: 'A reply from a client',
+    access: 'webhook',
+    body: reply,
+    answers: [{ status: 204, description: 'Recorded' }],
+  },
+  {
+    method: 'POST',
+    path: `${OCTOPUSH}/stops`,
+    tag: 'Webhooks',
+    summary: 'A STOP: withdraws SMS consent and suppresses the number',
+    access: 'webhook',
+    body: stop,
+    answers: [{ status: 204, description: 'Recorded' }],
+  },
+];
