@@ -35,11 +35,18 @@ const MATRIX: Record<string, Probe> = {
   'POST /admin/session': { public: true },
   'DELETE /admin/session': { public: true },
   'GET /metrics': {},
+  'GET /v1/admin/overview': {},
+  // The console's static pages; they call the routes below with a key.
+  'GET /console{/*screen}': { public: true },
+  'GET /v1/api-key': {},
   'POST /v1/webhooks/octopush/receipts': { public: true },
   'POST /v1/webhooks/octopush/replies': { public: true },
   'POST /v1/webhooks/octopush/stops': { public: true },
   'GET /v1/unsubscribe/:token': { public: true },
   'POST /v1/unsubscribe/:token': { public: true },
+  // The API's description and its page.
+  'GET /openapi.json': { public: true },
+  'GET /docs': { public: true },
   'POST /v1/shops': { body: { name: 'Intrus' } },
   [`GET ${SHOP}`]: {},
   [`POST ${SHOP}/api-keys`]: { body: { role: 'manager' } },

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createApiKey, listApiKeys, revokeApiKey } from '@optic/db';
 import type { ApiKeyRecord } from '@optic/db';
 import type { ApiContext } from '../api-context';
+import type { OperationSpec } from '../openapi/operation-spec';
 import { requireRole } from '../auth/authenticate';
 import { ApiProblem } from '../http/problem';
 import { parse } from '../http/validate';
@@ -68,3 +69,33 @@ function keyView(key: ApiKeyRecord) {
     lastUsedAt: key.lastUsedAt,
   };
 }
+
+const KEYS = '/v1/shops/:shopId/api-keys';
+
+/** What `/openapi.json` says of these routes. */
+export const apiKeysOperations: OperationSpec[] = [
+  {
+    method: 'POST',
+    path: KEYS,
+    tag: 'API keys',
+    summary: 'Create a staff or manager key',
+    body: createKey,
+    answers: [
+      { status: 201, description: 'The key, with its secret: shown only once' },
+    ],
+  },
+  {
+    method: 'GET',
+    path: KEYS,
+    tag: 'API keys',
+    summary: "List the shop's keys, without their secrets",
+    answers: [{ description: 'The keys' }],
+  },
+  {
+    method: 'DELETE',
+    path: `${KEYS}/:keyId`,
+    tag: 'API keys',
+    summary: 'Revoke a key',
+    answers: [{ status: 204, description: 'Revoked' }],
+  },
+];

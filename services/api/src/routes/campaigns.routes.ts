@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { Campaign, campaignRepository, Template } from '@optic/db';
 import { CampaignError } from '@optic/delivery';
 import type { ApiContext } from '../api-context';
+import type { OperationSpec } from '../openapi/operation-spec';
 import { idempotent } from '../auth/idempotency';
 import { ApiProblem } from '../http/problem';
 import { parse } from '../http/validate';
@@ -221,3 +222,64 @@ async function translate<T>(action: () => Promise<T>): Promise<T> {
     );
   }
 }
+
+const CAMPAIGNS = '/v1/shops/:shopId/campaigns';
+
+/** What `/openapi.json` says of these routes. */
+export const campaignsOperations: OperationSpec[] = [
+  {
+    method: 'POST',
+    path: CAMPAIGNS,
+    tag: 'Campaigns',
+    summary: 'Create a campaign: a template and an audience',
+    body: createCampaign,
+    answers: [{ status: 201, description: 'The campaign, a draft' }],
+    problems: [422],
+  },
+  {
+    method: 'GET',
+    path: CAMPAIGNS,
+    tag: 'Campaigns',
+    summary: 'The latest 200 campaigns',
+    answers: [{ description: 'The campaigns' }],
+  },
+  {
+    method: 'GET',
+    path: `${CAMPAIGNS}/:campaignId`,
+    tag: 'Campaigns',
+    summary: 'A campaign, its progress and its credits',
+    answers: [{ description: 'The campaign' }],
+  },
+  {
+    method: 'GET',
+    path: `${CAMPAIGNS}/:campaignId/preview`,
+    tag: 'Campaigns',
+    summary: 'Recipients, exclusions by reason, parts and credits',
+    answers: [{ description: 'The preview' }],
+  },
+  {
+    method: 'POST',
+    path: `${CAMPAIGNS}/:campaignId/launch`,
+    tag: 'Campaigns',
+    summary: 'Launch now or at `at`, reserving the credit in one step',
+    body: launch,
+    idempotent: true,
+    answers: [{ description: 'The campaign' }],
+    problems: [409, 422],
+  },
+  ...(
+    [
+      ['pause', 'Pause a campaign'],
+      ['resume', 'Resume a paused campaign'],
+      ['cancel', 'Cancel a campaign, releasing exactly the unspent credit'],
+      ['retry-failed', 'Resend only the failed and rejected messages'],
+    ] as const
+  ).map(([action, summary]): OperationSpec => ({
+    method: 'POST',
+    path: `${CAMPAIGNS}/:campaignId/${action}`,
+    tag: 'Campaigns',
+    summary,
+    answers: [{ description: 'The campaign' }],
+    problems: [409, 422],
+  })),
+];

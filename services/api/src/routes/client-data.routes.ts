@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { clientRepository, visitRepository } from '@optic/db';
 import type { Client } from '@optic/db';
 import type { ApiContext } from '../api-context';
+import type { OperationSpec } from '../openapi/operation-spec';
 import { ApiProblem } from '../http/problem';
 import { clientView, findClient } from './clients.routes';
 import { consentState } from './consent.routes';
@@ -122,3 +123,22 @@ async function exportOf(
     documents: documents.map(documentView),
   };
 }
+
+/** What `/openapi.json` says of these routes. */
+export const clientDataOperations: OperationSpec[] = [
+  {
+    method: 'GET',
+    path: '/v1/shops/:shopId/clients/:clientId/export',
+    tag: 'Client data',
+    summary: 'Everything held about a client, as one JSON document',
+    answers: [{ description: 'The export, as an attachment' }],
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/shops/:shopId/clients/:clientId',
+    tag: 'Client data',
+    summary: 'Erase a client and their documents',
+    answers: [{ status: 204, description: 'Erased' }],
+    problems: [409],
+  },
+];

@@ -4,6 +4,7 @@ import type { Request, RequestHandler } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import type { ApiContext } from '../api-context';
+import type { OperationSpec } from '../openapi/operation-spec';
 import { ApiProblem } from '../http/problem';
 import { parse } from '../http/validate';
 import { importClients } from '../import/import-clients';
@@ -192,3 +193,18 @@ function uploadProblem(error: unknown): unknown {
     [{ path: '(body)', message: (error as Error).message }],
   );
 }
+
+/** What `/openapi.json` says of this route. */
+export const clientImportOperations: OperationSpec[] = [
+  {
+    method: 'POST',
+    path: '/v1/shops/:shopId/clients/import',
+    tag: 'Clients',
+    summary:
+      'Import clients from a CSV (`;` or `,`, UTF-8 or Windows-1252), matched by `id_client`',
+    query: importQuery,
+    upload: { csv: true },
+    answers: [{ description: 'Lines created, updated and refused, and why' }],
+    problems: [415, 422],
+  },
+];

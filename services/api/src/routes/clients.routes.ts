@@ -14,6 +14,7 @@ import {
 } from '@optic/db';
 import type { ClientSearch, Shop } from '@optic/db';
 import type { ApiContext } from '../api-context';
+import type { OperationSpec } from '../openapi/operation-spec';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { ApiProblem } from '../http/problem';
 import { parse } from '../http/validate';
@@ -379,3 +380,43 @@ async function refuseTakenExternalId(write: () => Promise<unknown>) {
     throw error;
   }
 }
+
+const CLIENTS = '/v1/shops/:shopId/clients';
+
+/** What `/openapi.json` says of these routes. */
+export const clientsOperations: OperationSpec[] = [
+  {
+    method: 'POST',
+    path: CLIENTS,
+    tag: 'Clients',
+    summary:
+      'Create a client; the mobile and e-mail are checked and normalised',
+    body: createClient,
+    answers: [{ status: 201, description: 'The client' }],
+    problems: [409, 422],
+  },
+  {
+    method: 'GET',
+    path: CLIENTS,
+    tag: 'Clients',
+    summary: 'Search the clients by name, phone or e-mail',
+    query: listQuery,
+    answers: [{ description: 'A page of clients and the next cursor' }],
+  },
+  {
+    method: 'GET',
+    path: `${CLIENTS}/:clientId`,
+    tag: 'Clients',
+    summary: 'Read a client',
+    answers: [{ description: 'The client' }],
+  },
+  {
+    method: 'PATCH',
+    path: `${CLIENTS}/:clientId`,
+    tag: 'Clients',
+    summary: 'Change contact details (consent changes through …/consent)',
+    body: updateClient,
+    answers: [{ description: 'The client' }],
+    problems: [409, 422],
+  },
+];

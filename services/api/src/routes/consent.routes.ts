@@ -12,6 +12,7 @@ import {
 } from '@optic/db';
 import type { Client, ConsentChannel, ConsentEventRow } from '@optic/db';
 import type { ApiContext } from '../api-context';
+import type { OperationSpec } from '../openapi/operation-spec';
 import { ApiProblem } from '../http/problem';
 import { parse } from '../http/validate';
 import { findClient } from './clients.routes';
@@ -210,3 +211,28 @@ async function suppressOptOut(
     at,
   });
 }
+
+const CONSENT = '/v1/shops/:shopId/clients/:clientId/consent';
+
+/** What `/openapi.json` says of these routes. */
+export const consentOperations: OperationSpec[] = [
+  {
+    method: 'POST',
+    path: CONSENT,
+    tag: 'Consent',
+    summary:
+      "Record a consent given or withdrawn; a withdrawal rejects that channel's queued messages",
+    body: consentChange,
+    answers: [
+      { status: 201, description: 'The event, the current state, the trail' },
+    ],
+    problems: [422],
+  },
+  {
+    method: 'GET',
+    path: CONSENT,
+    tag: 'Consent',
+    summary: 'Where each channel stands, and the whole trail',
+    answers: [{ description: 'The state and the trail' }],
+  },
+];

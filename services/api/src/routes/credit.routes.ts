@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { creditRepository } from '@optic/db';
 import type { ApiContext } from '../api-context';
+import type { OperationSpec } from '../openapi/operation-spec';
 import { parse } from '../http/validate';
 import { loadShop, shopOf } from './shop-scope';
 
@@ -72,3 +73,35 @@ const ledgerQuery = z.strictObject({
     .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+const CREDIT = '/v1/shops/:shopId/credit';
+
+/** What `/openapi.json` says of these routes. */
+export const creditOperations: OperationSpec[] = [
+  {
+    method: 'POST',
+    path: `${CREDIT}/purchases`,
+    tag: 'Credit',
+    summary: 'Add purchased SMS credit',
+    body: purchase,
+    answers: [
+      { status: 201, description: 'The credits added and the balance' },
+    ],
+  },
+  {
+    method: 'GET',
+    path: CREDIT,
+    tag: 'Credit',
+    summary: 'The balance',
+    answers: [{ description: 'The balance' }],
+  },
+  {
+    method: 'GET',
+    path: `${CREDIT}/ledger`,
+    tag: 'Credit',
+    summary:
+      'Purchases, debits, refunds, reservations and releases, newest first',
+    query: ledgerQuery,
+    answers: [{ description: 'The balance, a page of entries, the cursor' }],
+  },
+];

@@ -7,6 +7,7 @@ import { Document, documentRepository, Visit } from '@optic/db';
 import type { DocumentOwner } from '@optic/db';
 import { detectDocumentType } from '@optic/providers';
 import type { ApiContext } from '../api-context';
+import type { OperationSpec } from '../openapi/operation-spec';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { ApiProblem } from '../http/problem';
 import { check, parse } from '../http/validate';
@@ -295,3 +296,49 @@ function safeFileName(name: string): string {
     .trim();
   return cleaned.slice(0, 200) || 'document';
 }
+
+const SHOP = '/v1/shops/:shopId';
+
+/** What `/openapi.json` says of these routes. */
+export const documentsOperations: OperationSpec[] = [
+  {
+    method: 'POST',
+    path: `${SHOP}/documents`,
+    tag: 'Documents',
+    summary:
+      'Upload a document of a client or of a visit; its type is read from its bytes',
+    upload: { fields: documentFields },
+    answers: [{ status: 201, description: 'The document' }],
+    problems: [415, 422],
+  },
+  {
+    method: 'GET',
+    path: `${SHOP}/clients/:clientId/documents`,
+    tag: 'Documents',
+    summary: "A client's documents",
+    query: listQuery,
+    answers: [{ description: 'A page of documents and the next cursor' }],
+  },
+  {
+    method: 'GET',
+    path: `${SHOP}/visits/:visitId/documents`,
+    tag: 'Documents',
+    summary: "A visit's documents",
+    query: listQuery,
+    answers: [{ description: 'A page of documents and the next cursor' }],
+  },
+  {
+    method: 'GET',
+    path: `${SHOP}/documents/:documentId`,
+    tag: 'Documents',
+    summary: "A document's name, type and size",
+    answers: [{ description: 'The document' }],
+  },
+  {
+    method: 'GET',
+    path: `${SHOP}/documents/:documentId/content`,
+    tag: 'Documents',
+    summary: 'Download a document',
+    answers: [{ description: 'Its bytes, with their type', content: 'file' }],
+  },
+];

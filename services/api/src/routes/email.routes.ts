@@ -8,6 +8,7 @@ import { renderEmail } from '@optic/delivery';
 import { EmailLayout, EmailSender } from '@optic/providers';
 import type { SmtpSettings } from '@optic/providers';
 import type { ApiContext } from '../api-context';
+import type { OperationSpec } from '../openapi/operation-spec';
 import { ApiProblem } from '../http/problem';
 import { parse } from '../http/validate';
 import { findClient } from './clients.routes';
@@ -385,3 +386,44 @@ async function recipientOf(
   }
   return { client, visit };
 }
+
+const EMAIL = '/v1/shops/:shopId/email';
+
+/** What `/openapi.json` says of these routes. */
+export const emailOperations: OperationSpec[] = [
+  {
+    method: 'POST',
+    path: `${EMAIL}/preview`,
+    tag: 'E-mail',
+    summary: 'Subject, HTML and text of an e-mail, as the client would get it',
+    body: previewRequest,
+    answers: [{ description: 'The rendered e-mail' }],
+    problems: [422],
+  },
+  {
+    method: 'GET',
+    path: `${EMAIL}/settings`,
+    tag: 'E-mail',
+    summary: 'Sender, SMTP server (never its password) and copy policy',
+    answers: [{ description: 'The settings' }],
+  },
+  {
+    method: 'PATCH',
+    path: `${EMAIL}/settings`,
+    tag: 'E-mail',
+    summary: 'Change the sender, the SMTP server or the copy policy',
+    body: emailSettings,
+    answers: [{ description: 'The settings' }],
+    problems: [409, 422],
+  },
+  {
+    method: 'POST',
+    path: `${EMAIL}/settings/verify`,
+    tag: 'E-mail',
+    summary:
+      'Connect to the SMTP server (given, or saved) and say what it said',
+    body: verifyRequest,
+    answers: [{ description: "The server's answer" }],
+    problems: [409],
+  },
+];

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { migrationsApplied } from '@optic/db';
 import type { ApiContext } from '../api-context';
+import type { OperationSpec } from '../openapi/operation-spec';
 
 /** `/healthz`: the process answers. `/readyz`: Redis, Postgres, schema. */
 export function healthRoutes(context: ApiContext): Router {
@@ -41,3 +42,26 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     promise.then(resolve, reject).finally(() => clearTimeout(timer));
   });
 }
+
+/** What `/openapi.json` says of these routes. */
+export const healthOperations: OperationSpec[] = [
+  {
+    method: 'GET',
+    path: '/healthz',
+    tag: 'Operations',
+    summary: 'Liveness: the process answers',
+    access: 'public',
+    answers: [{ description: '`{ status: "ok" }`' }],
+  },
+  {
+    method: 'GET',
+    path: '/readyz',
+    tag: 'Operations',
+    summary: 'Readiness: Redis, PostgreSQL and the migrations',
+    access: 'public',
+    answers: [
+      { description: 'Ready, with each check' },
+      { status: 503, description: 'Not ready, with each check' },
+    ],
+  },
+];

@@ -13,6 +13,7 @@ import {
 import type { MessageAttachment, Shop } from '@optic/db';
 import { nextMarketingOpening } from '@optic/delivery';
 import type { ApiContext } from '../api-context';
+import type { OperationSpec } from '../openapi/operation-spec';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { idempotent } from '../auth/idempotency';
 import { ApiProblem } from '../http/problem';
@@ -384,3 +385,50 @@ export function messageView(message: Message): Record<string, unknown> {
     },
   };
 }
+
+const MESSAGES = '/v1/shops/:shopId/messages';
+
+/** What `/openapi.json` says of these routes. */
+export const messagesOperations: OperationSpec[] = [
+  {
+    method: 'POST',
+    path: MESSAGES,
+    tag: 'Messages',
+    summary: 'Send one SMS or e-mail to a client, from a template or a text',
+    body: sendRequest,
+    idempotent: true,
+    answers: [{ status: 202, description: 'Queued: its id and status' }],
+    problems: [409, 422],
+  },
+  {
+    method: 'GET',
+    path: MESSAGES,
+    tag: 'Messages',
+    summary: 'The history, newest first',
+    query: listQuery,
+    answers: [{ description: 'A page of messages and the next cursor' }],
+  },
+  {
+    method: 'GET',
+    path: `${MESSAGES}/stats`,
+    tag: 'Messages',
+    summary: 'Counts by channel and status',
+    query: statsQuery,
+    answers: [{ description: 'The counts' }],
+  },
+  {
+    method: 'GET',
+    path: `${MESSAGES}/:messageId`,
+    tag: 'Messages',
+    summary: 'A message and each of its attempts',
+    answers: [{ description: 'The message' }],
+  },
+  {
+    method: 'POST',
+    path: `${MESSAGES}/:messageId/cancel`,
+    tag: 'Messages',
+    summary: 'Cancel a message no worker has taken yet',
+    answers: [{ description: 'The cancelled message' }],
+    problems: [409],
+  },
+];

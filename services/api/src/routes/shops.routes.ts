@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { Shop } from '@optic/db';
 import type { ApiContext } from '../api-context';
+import type { OperationSpec } from '../openapi/operation-spec';
 import { parse } from '../http/validate';
 import { loadShop, shopOf } from './shop-scope';
 import { senderName, shopView, timeZone } from './shop-view';
@@ -58,3 +59,22 @@ export function shopsRoutes(context: ApiContext): Router {
 
   return router;
 }
+
+/** What `/openapi.json` says of these routes. */
+export const shopsOperations: OperationSpec[] = [
+  {
+    method: 'POST',
+    path: '/v1/shops',
+    tag: 'Shops',
+    summary: 'Create a shop',
+    body: createShop,
+    answers: [{ status: 201, description: 'The shop' }],
+  },
+  {
+    method: 'GET',
+    path: '/v1/shops/:shopId',
+    tag: 'Shops',
+    summary: 'Read a shop and its settings, never its secrets',
+    answers: [{ description: 'The shop' }],
+  },
+];

@@ -16,6 +16,7 @@ import {
 } from '@optic/db';
 import { renderSmsText } from '@optic/delivery';
 import type { ApiContext } from '../api-context';
+import type { OperationSpec } from '../openapi/operation-spec';
 import { ApiProblem } from '../http/problem';
 import { parse } from '../http/validate';
 import { findClient } from './clients.routes';
@@ -53,6 +54,8 @@ const smsSettings = z.strictObject({
     .nullable()
     .optional(),
   smsTransliterate: z.boolean().optional(),
+  // Under this balance the operators' overview flags the shop; 0: never.
+  lowCreditThreshold: z.number().int().min(0).max(1_000_000).optional(),
   sendingWindow: sendingWindowSchema.nullable().optional(),
   provider: z
     .strictObject({
@@ -243,3 +246,36 @@ function providerColumns(
     smsProviderType: provider.type,
   };
 }
+
+const SMS = '/v1/shops/:shopId/sms';
+
+/** What `/openapi.json` says of these routes. */
+export const smsOperations: OperationSpec[] = [
+  {
+    method: 'POST',
+    path: `${SMS}/preview`,
+    tag: 'SMS',
+    summary: 'The final text of an SMS, its encoding, parts and credits',
+    body: previewRequest,
+    answers: [{ description: 'The text and its figures, and the balance' }],
+    problems: [422],
+  },
+  {
+    method: 'PATCH',
+    path: `${SMS}/settings`,
+    tag: 'SMS',
+    summary:
+      "Sender name, header, signature, STOP mention, sending window, the shop's own Octopush account",
+    body: smsSettings,
+    answers: [{ description: 'The shop' }],
+    problems: [409],
+  },
+  {
+    method: 'GET',
+    path: `${SMS}/replies`,
+    tag: 'SMS',
+    summary: 'Replies received',
+    query: repliesQuery,
+    answers: [{ description: 'The replies' }],
+  },
+];

@@ -9,6 +9,7 @@ import {
 } from '@optic/db';
 import type { Shop } from '@optic/db';
 import type { ApiContext } from '../api-context';
+import type { OperationSpec } from '../openapi/operation-spec';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { ApiProblem } from '../http/problem';
 import { parse } from '../http/validate';
@@ -157,3 +158,45 @@ function page<Row>(
       rows.length > limit && last ? encodeCursor(...keyOf(last)) : null,
   };
 }
+
+const SUPPRESSIONS = '/v1/shops/:shopId/suppressions';
+
+/** What `/openapi.json` says of these routes. */
+export const suppressionOperations: OperationSpec[] = [
+  {
+    method: 'GET',
+    path: SUPPRESSIONS,
+    tag: 'Suppressions',
+    summary: 'Numbers and addresses that get nothing',
+    query: listQuery,
+    answers: [{ description: 'A page of suppressions and the next cursor' }],
+  },
+  {
+    method: 'POST',
+    path: SUPPRESSIONS,
+    tag: 'Suppressions',
+    summary: 'Suppress a number or an address',
+    body: addSuppression,
+    answers: [
+      { status: 201, description: 'Suppressed' },
+      { description: 'Already suppressed' },
+    ],
+    problems: [422],
+  },
+  {
+    method: 'GET',
+    path: `${SUPPRESSIONS}/removals`,
+    tag: 'Suppressions',
+    summary: 'Removals from the list, with their reason and actor',
+    query: pageQuery,
+    answers: [{ description: 'A page of removals and the next cursor' }],
+  },
+  {
+    method: 'DELETE',
+    path: `${SUPPRESSIONS}/:suppressionId`,
+    tag: 'Suppressions',
+    summary: 'Remove a suppression, saying why and who',
+    body: removeSuppression,
+    answers: [{ status: 204, description: 'Removed; the removal is kept' }],
+  },
+];

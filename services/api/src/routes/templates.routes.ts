@@ -5,6 +5,7 @@ import { findUnknownMergeFields } from '@optic/domain';
 import { Template } from '@optic/db';
 import { sanitizeEmailBody } from '@optic/providers';
 import type { ApiContext } from '../api-context';
+import type { OperationSpec } from '../openapi/operation-spec';
 import { ApiProblem } from '../http/problem';
 import { refuseUnsafeHtml } from './email-checks';
 import type { FieldError } from '../http/problem';
@@ -183,3 +184,50 @@ export function refuseUnknownFields(
     );
   }
 }
+
+const TEMPLATES = '/v1/shops/:shopId/templates';
+
+/** What `/openapi.json` says of these routes. */
+export const templatesOperations: OperationSpec[] = [
+  {
+    method: 'GET',
+    path: TEMPLATES,
+    tag: 'Templates',
+    summary: "The shop's predefined messages, by label",
+    query: listQuery,
+    answers: [{ description: 'The templates' }],
+  },
+  {
+    method: 'POST',
+    path: TEMPLATES,
+    tag: 'Templates',
+    summary: 'Create a template; an e-mail body is sanitised',
+    body: createTemplate,
+    answers: [{ status: 201, description: 'The template' }],
+    problems: [422],
+  },
+  {
+    method: 'GET',
+    path: `${TEMPLATES}/:templateId`,
+    tag: 'Templates',
+    summary: 'Read a template',
+    answers: [{ description: 'The template' }],
+  },
+  {
+    method: 'PATCH',
+    path: `${TEMPLATES}/:templateId`,
+    tag: 'Templates',
+    summary: 'Change a template',
+    body: updateTemplate,
+    answers: [{ description: 'The template' }],
+    problems: [422],
+  },
+  {
+    method: 'DELETE',
+    path: `${TEMPLATES}/:templateId`,
+    tag: 'Templates',
+    summary: 'Delete a template; sent messages keep their own copy',
+    answers: [{ status: 204, description: 'Deleted' }],
+    problems: [409],
+  },
+];

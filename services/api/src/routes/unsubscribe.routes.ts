@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { Message, recordOptOut, Shop } from '@optic/db';
 import { escapeHtml, readUnsubscribeToken } from '@optic/providers';
 import type { ApiContext } from '../api-context';
+import type { OperationSpec } from '../openapi/operation-spec';
 
 interface Unsubscription {
   message: Message & { recipient: string };
@@ -135,3 +136,31 @@ function page(res: Response, status: number, title: string, body: string) {
 <h1 style="font-size: 1.3em">${escapeHtml(title)}</h1>${body}</body></html>`,
     );
 }
+
+const UNSUBSCRIBE = '/v1/unsubscribe/:token';
+
+/** What `/openapi.json` says of these routes; the token is their proof. */
+export const unsubscribeOperations: OperationSpec[] = [
+  {
+    method: 'GET',
+    path: UNSUBSCRIBE,
+    tag: 'Unsubscribe',
+    summary: 'A page that asks to confirm (link checkers must not unsubscribe)',
+    access: 'public',
+    answers: [
+      { description: 'The page', content: 'html' },
+      { status: 404, description: 'An unknown link', content: 'html' },
+    ],
+  },
+  {
+    method: 'POST',
+    path: UNSUBSCRIBE,
+    tag: 'Unsubscribe',
+    summary: 'Unsubscribe from e-mails (RFC 8058 one-click)',
+    access: 'public',
+    answers: [
+      { description: 'Done', content: 'html' },
+      { status: 404, description: 'An unknown link', content: 'html' },
+    ],
+  },
+];

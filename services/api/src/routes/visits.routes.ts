@@ -10,6 +10,7 @@ import {
 } from '@optic/db';
 import type { Client, VisitChanges } from '@optic/db';
 import type { ApiContext } from '../api-context';
+import type { OperationSpec } from '../openapi/operation-spec';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { ApiProblem } from '../http/problem';
 import { parse } from '../http/validate';
@@ -59,6 +60,12 @@ const listQuery = z.strictObject({
 
 type VisitParams = { shopId: string; visitId: string; clientId?: string };
 
+/** A visit is reached by itself or under its client. */
+const VISIT_PATHS = [
+  '/v1/shops/:shopId/visits/:visitId',
+  '/v1/shops/:shopId/clients/:clientId/visits/:visitId',
+];
+
 export function visitsRoutes(context: ApiContext): Router {
   const router = Router();
   const scoped = loadShop(context);
@@ -69,10 +76,7 @@ export function visitsRoutes(context: ApiContext): Router {
     scoped,
     listHandler(context),
   );
-  for (const path of [
-    '/v1/shops/:shopId/visits/:visitId',
-    '/v1/shops/:shopId/clients/:clientId/visits/:visitId',
-  ]) {
+  for (const path of VISIT_PATHS) {
     router.get(path, scoped, async (req, res) => {
       const visit = await visitOf(context, req, res);
       res.json(await withHistory(context, visit));
@@ -232,3 +236,41 @@ async function visitOf(
   }
   return visit;
 }
+
+/** What `/openapi.json` says of these routes. */
+export const visitsOperations: OperationSpec[] = [
+  {
+    method: 'POST',
+    path: '/v1/shops/:shopId/visits',
+    tag: 'Visits',
+    summary: 'Record a visit of a client',
+    body: createVisit,
+    answers: [{ status: 201, description: 'The visit' }],
+    problems: [422],
+  },
+  {
+    method: 'GET',
+    path: '/v1/shops/:shopId/clients/:clientId/visits',
+    tag: 'Visits',
+    summary: "A client's visits, latest first",
+    query: listQuery,
+    answers: [{ description: 'A page of visits and the next cursor' }],
+  },
+  ...VISIT_PATHS.flatMap((path): OperationSpec[] => [
+    {
+      method: 'GET',
+      path,
+      tag: 'Visits',
+      summary: 'Read a visit and its status history',
+      answers: [{ description: 'The visit and its history' }],
+    },
+    {
+      method: 'PATCH',
+      path,
+      tag: 'Visits',
+      summary: 'Change a visit; `readyAt` is stamped when it becomes ready',
+      body: updateVisit,
+      answers: [{ description: 'The visit and its history' }],
+    },
+  ]),
+];
