@@ -24,3 +24,4 @@ export * from './repositories/reply-repository';
 export * from './repositories/campaign-audience';
 export * from './repositories/campaign-repository';
 export * from './repositories/api-key-repository';
+export * from './repositories/overview-repository';

@@ -1,5 +1,6 @@
 export * from './time/clock';
 export * from './log/logger';
+export * from './log/log-masking';
 export * from './errors/delivery-error';
 export * from './sms/sms-counter';
 export * from './sms/compose-sms';

@@ -97,6 +97,13 @@ export class Shop {
   @Column({ name: 'credit_balance', type: 'integer' })
   creditBalance!: number;
 
+  /**
+   * Under this balance the shop shows as low on credit (overview, metric);
+   * 0 turns the warning off.
+   */
+  @Column({ name: 'low_credit_threshold', type: 'integer' })
+  lowCreditThreshold!: number;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -5,14 +5,19 @@ import type { Registry } from 'prom-client';
 import { createMetricsRegistry, registerQueueDepth } from '@optic/delivery';
 import type { ApiContext } from '../api-context';
 import { contextQueues } from './context-queues';
+import { registerOverviewGauges } from './overview-metrics';
 
-/** The API's registry: Node's metrics, queue depth, HTTP requests. */
+/**
+ * The API's registry: Node's metrics, queue depth, HTTP requests, shops
+ * low on credit and the oldest waiting job of each queue.
+ */
 export function apiMetrics(context: ApiContext): {
   registry: Registry;
   countRequests: RequestHandler;
 } {
   const registry = createMetricsRegistry({ process: 'api' });
   registerQueueDepth(registry, contextQueues(context));
+  registerOverviewGauges(registry, context);
   const requests = new Counter({
     name: 'optic_http_requests_total',
     help: 'HTTP requests answered, by method, route pattern and status.',
