@@ -15,6 +15,7 @@ import { Campaigns1765000000000 } from './migrations/1765000000000-campaigns';
 import { ClientRecords1764900000000 } from './migrations/1764900000000-client-records';
 import { EmailChannel1764950000000 } from './migrations/1764950000000-email-channel';
 import { ApiKeys1765100000000 } from './migrations/1765100000000-api-keys';
+import { LowCreditThreshold1765200000000 } from './migrations/1765200000000-low-credit-threshold';
 
 export const ENTITIES = [
   Shop,
@@ -36,6 +37,7 @@ export const MIGRATIONS = [
   EmailChannel1764950000000,
   Campaigns1765000000000,
   ApiKeys1765100000000,
+  LowCreditThreshold1765200000000,
 ];
 
 export interface DatabaseOptions {
@@ -91,4 +93,51 @@ export async function migrationsApplied(
   dataSource: DataSource,
 ): Promise<boolean> {
   return !(await dataSource.showMigrations());
+}
+
+/** Socket failures of a connection to Postgres, or of its attempt. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** SQLSTATEs of a server that is stopping, starting or out of slots. */
+const SERVER_UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
+
+/**
+ * What pg and pg-pool say, without a code, when a connection ends or
+ * cannot be made in time.
+ */
+const CONNECTION_LOST =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed)/;
+
+/**
+ * True when `error` (raw from pg, or wrapped by TypeORM) says Postgres
+ * could not be reached or dropped the connection, rather than refusing
+ * a query: the caller may answer "unavailable, try again".
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  // Duck-typed: errors made by Node's own sockets fail `instanceof Error`
+  // where the code runs in another realm (a vm context, jest).
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message, driverError } = error as {
+    code?: unknown;
+    message?: unknown;
+    driverError?: unknown;
+  };
+  if (driverError !== undefined && isDatabaseUnreachable(driverError))
+    return true;
+  if (typeof code === 'string') {
+    if (NETWORK_CODES.has(code) || SERVER_UNAVAILABLE_CODES.has(code))
+      return true;
+    // Class 08: connection exceptions.
+    if (code.startsWith('08')) return true;
+  }
+  return typeof message === 'string' && CONNECTION_LOST.test(message);
 }

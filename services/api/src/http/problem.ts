@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
+import { isDatabaseUnreachable } from '@optic/db';
 import type { Logger } from '@optic/domain';
 
 export interface FieldError {
@@ -78,9 +79,11 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const problem = toProblem(error);
     if (problem.status >= 500) {
+      // The route's pattern, not the path: paths carry tokens and ids.
+      const route = (req.route as { path?: string } | undefined)?.path;
       logger.error('request failed', {
         method: req.method,
-        path: req.path,
+        route: route ?? '(no route)',
         error: String(error),
       });
     }
@@ -123,6 +126,15 @@ function toProblem(error: unknown): ApiProblem {
       'unreadable_body',
       'the request body cannot be read',
       [{ path: '(body)', message: error.message }],
+    );
+  }
+  if (isDatabaseUnreachable(error)) {
+    return new ApiProblem(
+      503,
+      'database_unavailable',
+      'PostgreSQL is unavailable, try again',
+      [],
+      { dependency: 'postgres' },
     );
   }
   if (isUnavailable(error)) {
