@@ -10,7 +10,7 @@ import IORedis from 'ioredis';
 import { In } from 'typeorm';
 import { SecretBox, systemClock } from '@optic/domain';
 import type { Clock, Logger } from '@optic/domain';
-import { createAdminKey, Document } from '@optic/db';
+import { createAdminKey, createDataSource, Document } from '@optic/db';
 import {
   CampaignService,
   EmailChannel,
@@ -73,11 +73,23 @@ export interface TestStackOptions {
   rateLimit?: { perSecond: number; windowSeconds?: number };
   /** Give each worker its ops HTTP server on a free port. @defaultValue false */
   opsServers?: boolean;
+  /** The Redis of the queues, e.g. a private redis-server. @defaultValue TEST_REDIS_URL */
+  redisUrl?: string;
+  /**
+   * Where the API and the workers reach Postgres, e.g. a TCP proxy that
+   * the test cuts; `db`, the test's own connection, stays direct.
+   * @defaultValue the database's own address
+   */
+  databaseAddress?: { host: string; port: number };
 }
 
 export interface TestStack {
   db: TestDatabase;
+  /** The database as the API and workers reach it (see `databaseAddress`). */
+  databaseUrl: string;
+  redisUrl: string;
   redisPrefix: string;
+  retryPolicy: RetryPolicy;
   sandbox: SmsSandbox;
   sandboxUrl: string;
   smtp: SmtpTestServer;
@@ -107,7 +119,13 @@ export async function startTestStack(
     maxDelayMs: 1000,
   };
   const redisPrefix = `{t${randomBytes(5).toString('hex')}}`;
+  const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
   const db = await createTestDatabase();
+  const databaseUrl = withAddress(db.url, options.databaseAddress);
+  const serviceDataSource =
+    databaseUrl === db.url
+      ? db.dataSource
+      : await createDataSource({ url: databaseUrl, poolSize: 6 }).initialize();
   const documentsDir = await mkdtemp(path.join(os.tmpdir(), 'optic-docs-'));
 
   const sandbox = createSmsSandbox({
@@ -118,19 +136,26 @@ export async function startTestStack(
   const { url: sandboxUrl } = await sandbox.listen(0);
   const smtp = await new SmtpTestServer().start();
 
-  const redis = createRedisConnection(TEST_REDIS_URL, 'producer');
+  const redis = createRedisConnection(redisUrl, 'producer');
   const producer = new MessageProducer(redis, redisPrefix, retryPolicy);
   const documents = new LocalDocumentStore(documentsDir);
   const fanouts = new CampaignQueue(redis, redisPrefix);
+  // Tests that kill Redis expect these; they go to the test log, not the console.
+  for (const queue of [...producer.allQueues(), fanouts.queue])
+    queue.on('error', (error) =>
+      (options.logger ?? silentish()).warn('queue error', {
+        error: error.message,
+      }),
+    );
   const campaigns = new CampaignService(
-    db.dataSource,
+    serviceDataSource,
     producer,
     fanouts,
     clock,
     silentish(),
   );
   const app = createApp({
-    dataSource: db.dataSource,
+    dataSource: serviceDataSource,
     producer,
     campaigns,
     documents,
@@ -156,6 +181,8 @@ export async function startTestStack(
 
   const settings = {
     db,
+    databaseUrl,
+    redisUrl,
     redisPrefix,
     retryPolicy,
     clock,
@@ -183,14 +210,18 @@ export async function startTestStack(
     redis.disconnect();
     await sandbox.close();
     await smtp.stop();
-    await deleteKeys(redisPrefix);
+    await deleteKeys(redisUrl, redisPrefix);
+    if (serviceDataSource !== db.dataSource) await serviceDataSource.destroy();
     await db.drop();
     await rm(documentsDir, { recursive: true, force: true });
   };
 
   return {
     db,
+    databaseUrl,
+    redisUrl,
     redisPrefix,
+    retryPolicy,
     sandbox,
     sandboxUrl,
     smtp,
@@ -212,6 +243,8 @@ export async function startTestStack(
 
 interface WorkerSettings {
   db: TestDatabase;
+  databaseUrl: string;
+  redisUrl: string;
   redisPrefix: string;
   retryPolicy: RetryPolicy;
   clock: Clock;
@@ -228,8 +261,8 @@ interface WorkerSettings {
 
 async function startWorkers(s: WorkerSettings): Promise<RunningWorker[]> {
   const common = {
-    databaseUrl: s.db.url,
-    redisUrl: TEST_REDIS_URL,
+    databaseUrl: s.databaseUrl,
+    redisUrl: s.redisUrl,
     queuePrefix: s.redisPrefix,
     retryPolicy: s.retryPolicy,
     concurrency: { counter: 10, campaign: 10 },
@@ -300,8 +333,8 @@ async function startWorkers(s: WorkerSettings): Promise<RunningWorker[]> {
   };
   if (!s.campaignWorker) return [sms, email];
   const campaign = await startCampaignProcess({
-    databaseUrl: s.db.url,
-    redisUrl: TEST_REDIS_URL,
+    databaseUrl: s.databaseUrl,
+    redisUrl: s.redisUrl,
     queuePrefix: s.redisPrefix,
     poolSize: 3,
     fanoutConcurrency: 2,
@@ -320,9 +353,21 @@ function listen(app: ReturnType<typeof createApp>): Promise<Server> {
   });
 }
 
+/** `url` with its host and port replaced by `address`, when given. */
+function withAddress(
+  url: string,
+  address: { host: string; port: number } | undefined,
+): string {
+  if (!address) return url;
+  const moved = new URL(url);
+  moved.hostname = address.host;
+  moved.port = String(address.port);
+  return moved.toString();
+}
+
 /** Removes every key this stack's queues made. */
-async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new IORedis(TEST_REDIS_URL);
+async function deleteKeys(url: string, prefix: string): Promise<void> {
+  const redis = new IORedis(url);
   try {
     const stream = redis.scanStream({ match: `${prefix}:*`, count: 1000 });
     for await (const keys of stream as AsyncIterable<string[]>) {

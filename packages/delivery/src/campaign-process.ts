@@ -25,7 +25,7 @@ export interface CampaignProcessSettings {
   poolSize: number;
   /** Campaigns fanned out at once. */
   fanoutConcurrency: number;
-  /** How often running campaigns are checked for completion. */
+  /** How often campaigns are checked for completion and lost fan-outs. */
   checkIntervalMs: number;
   retryPolicy: RetryPolicy;
   clock: Clock;
@@ -38,8 +38,9 @@ export interface CampaignProcessSettings {
 }
 
 /**
- * The campaign worker: fans campaigns out into messages, and closes those
- * whose messages have all settled, releasing their unspent credit.
+ * The campaign worker: fans campaigns out into messages, starts again the
+ * fan-outs whose job Redis lost, and closes the campaigns whose messages
+ * have all settled, releasing their unspent credit.
  */
 export async function startCampaignProcess(
   settings: CampaignProcessSettings,
@@ -85,9 +86,10 @@ export async function startCampaignProcess(
   let checking: Promise<unknown> | null = null;
   const timer = setInterval(() => {
     checking ??= service
-      .completeFinished()
+      .restartLostFanouts()
+      .then(() => service.completeFinished())
       .catch((error: Error) =>
-        settings.logger.error('completion check failed', {
+        settings.logger.error('campaign check failed', {
           error: error.message,
         }),
       )

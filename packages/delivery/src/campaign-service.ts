@@ -137,6 +137,7 @@ export class CampaignService {
     );
     this.logger.info('campaign launched', {
       campaignId: campaign.id,
+      shopId: campaign.shopId,
       credits: preview.credits,
     });
     return this.get(campaign.id);
@@ -232,6 +233,30 @@ export class CampaignService {
       );
     }
     return ids.length;
+  }
+
+  /**
+   * Starts again the fan-outs whose job Redis lost: a campaign running or
+   * scheduled, not fanned out, has a fan-out job from launch (or resume)
+   * until its last page is written. The fan-out resumes at its cursor.
+   */
+  async restartLostFanouts(): Promise<number> {
+    const rows: { id: string; scheduled_at: Date | null }[] =
+      await this.dataSource.query(
+        `SELECT id, scheduled_at FROM campaign
+         WHERE status IN ('running', 'scheduled') AND NOT fanout_done`,
+      );
+    const now = this.clock.now().getTime();
+    let restarted = 0;
+    for (const { id, scheduled_at: scheduledAt } of rows) {
+      const delayMs = scheduledAt ? scheduledAt.getTime() - now : 0;
+      if (await this.fanouts.restartIfLost(id, delayMs)) restarted += 1;
+    }
+    if (restarted > 0)
+      this.logger.warn('restarted lost campaign fan-outs', {
+        count: restarted,
+      });
+    return restarted;
   }
 
   /** Closes running campaigns whose every message has settled. */

@@ -10,6 +10,14 @@ import type { MessageProcessor, ProcessOutcome } from './message-processor';
 
 const RATE_LIMIT_MARGIN_MS = 100;
 
+/**
+ * A limiter that never throttles by itself. BullMQ honours a manual
+ * `rateLimit` (our pause on a 429) only on a queue that has a limiter:
+ * without one, other processes, and a finishing job fetching the next,
+ * carry on sending inside the provider's Retry-After.
+ */
+const UNTHROTTLED = { max: Number.MAX_SAFE_INTEGER, duration: 1000 };
+
 export interface DeliveryWorkerOptions {
   connection: Redis;
   prefix: string;
@@ -23,6 +31,8 @@ export interface DeliveryWorkerOptions {
    * unset means as fast as the workers go.
    */
   campaignRatePerSecond?: number;
+  /** A job's lock; a dead worker's jobs are taken over after about twice this. */
+  jobLockMs?: number;
   /** Jobs in progress at once, per lane. */
   concurrency: Record<QueueLane, number>;
   /** Source of jitter; tests seed it. @defaultValue Math.random */
@@ -57,13 +67,20 @@ function startLaneWorker(
       connection: options.connection,
       prefix: options.prefix,
       concurrency: options.concurrency[lane],
+      // BullMQ's defaults apply unless set: an undefined would replace them.
+      ...(options.jobLockMs
+        ? {
+            lockDuration: options.jobLockMs,
+            stalledInterval: options.jobLockMs,
+          }
+        : {}),
       // BullMQ's limiter counts in Redis, across every process of the
       // queue: the campaign lane of a channel never exceeds the provider's
       // agreed rate, while counter sends are never throttled.
       limiter:
         lane === 'campaign' && options.campaignRatePerSecond
           ? { max: options.campaignRatePerSecond, duration: 1000 }
-          : undefined,
+          : UNTHROTTLED,
       settings: {
         backoffStrategy: (attemptsMade: number) =>
           retryDelayMs(attemptsMade, options.retryPolicy, random),
@@ -74,6 +91,7 @@ function startLaneWorker(
   worker.on('failed', (job, error) => {
     logger.debug('job attempt failed', {
       jobId: job?.id,
+      messageId: job?.data.messageId,
       errorName: error.name,
     });
   });

@@ -21,6 +21,7 @@ import type {
   SendOutcome,
 } from './channel-handler';
 import { mergeValuesOf } from './merge-values';
+import { messageLogFields } from './message-log-fields';
 import {
   emailBodyText,
   renderEmail,
@@ -127,7 +128,7 @@ export class EmailChannel implements ChannelHandler {
     const result = await this.options.sender.send(route, email);
     if (result.copyError) {
       this.logger.warn('copy to the shop not delivered', {
-        messageId: message.id,
+        ...messageLogFields(message),
         errorCode: result.copyError.code,
         error: result.copyError.message,
       });
@@ -163,7 +164,7 @@ export class EmailChannel implements ChannelHandler {
       at: now,
     });
     this.logger.info('address suppressed after a permanent refusal', {
-      messageId: message.id,
+      ...messageLogFields(message),
       errorCode: error.code,
     });
   }

@@ -15,3 +15,4 @@ export * from './campaign-process';
 export * from './delivery-metrics';
 export * from './prometheus-metrics';
 export * from './ops-server';
+export * from './test-crash-hook';

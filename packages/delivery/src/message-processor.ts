@@ -13,6 +13,9 @@ import type { Message } from '@optic/db';
 import type { ChannelHandler, SendContext } from './channel-handler';
 import { noDeliveryMetrics } from './delivery-metrics';
 import type { DeliveryMetrics } from './delivery-metrics';
+import { messageLogFields } from './message-log-fields';
+import { noCrash } from './test-crash-hook';
+import type { CrashHook } from './test-crash-hook';
 
 export interface AttemptInfo {
   /** 1 for the first run of the job. */
@@ -68,6 +71,7 @@ export class MessageProcessor {
     private readonly clock: Clock,
     logger: Logger = silentLogger,
     private readonly metrics: DeliveryMetrics = noDeliveryMetrics,
+    private readonly crashAt: CrashHook = noCrash,
   ) {
     this.logger = logger;
   }
@@ -85,9 +89,11 @@ export class MessageProcessor {
       return start.outcome;
     }
     if (start.kind === 'defer') throw new DeferDelivery(start.until);
+    this.crashAt('after-debit');
 
     try {
       const result = await this.timedSend(start.context);
+      this.crashAt('after-provider-accept');
       return await this.recordSent(start.context.message, result.providerId);
     } catch (error) {
       return this.recordFailure(start.context.message, error, attempt);
@@ -242,9 +248,10 @@ export class MessageProcessor {
           inFlight: false,
         },
       );
-      this.logger.warn('outcome lost, marked unknown', {
-        messageId: message.id,
-      });
+      this.logger.warn(
+        'outcome lost, marked unknown',
+        messageLogFields(message),
+      );
       return {
         kind: 'done',
         outcome: 'unknown',
@@ -279,7 +286,10 @@ export class MessageProcessor {
         error: detail,
       },
     );
-    this.logger.info('message rejected', { messageId: message.id, reason });
+    this.logger.info('message rejected', {
+      ...messageLogFields(message),
+      reason,
+    });
     return {
       kind: 'done',
       outcome: 'rejected',
@@ -317,10 +327,7 @@ export class MessageProcessor {
       }
     });
     this.settled('sent', 'none');
-    this.logger.info('message sent', {
-      messageId: message.id,
-      attempt: message.attempts,
-    });
+    this.logger.info('message sent', messageLogFields(message));
     return 'sent';
   }
 
@@ -334,11 +341,7 @@ export class MessageProcessor {
     if (!isDeliveryError(error)) throw error;
 
     const now = this.clock.now();
-    const fields = {
-      errorCode: error.code,
-      messageId: message.id,
-      attempt: message.attempts,
-    };
+    const fields = { ...messageLogFields(message), errorCode: error.code };
 
     if (error.retryable && !attempt.isFinal) {
       await this.dataSource.transaction(async (manager) => {
@@ -385,6 +388,7 @@ export class MessageProcessor {
       );
       if (outcome === 'failed') {
         await creditRepository.refundCharge(manager, message.id);
+        this.crashAt('during-refund');
         await this.channel.onPermanentFailure?.(manager, message, error, now);
       }
     });

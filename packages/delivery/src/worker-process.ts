@@ -22,6 +22,12 @@ import { MessageProcessor } from './message-processor';
 import { RetentionJob } from './retention';
 import type { RetentionSettings } from './retention';
 import { Sweeper } from './sweeper';
+import { crashHookAt } from './test-crash-hook';
+import {
+  DEFAULT_SHUTDOWN_GRACE_MS,
+  drainWorkers,
+} from './worker-process-shutdown';
+import type { CrashPoint } from './test-crash-hook';
 
 export interface WorkerProcessSettings {
   channel: 'sms' | 'email';
@@ -33,6 +39,20 @@ export interface WorkerProcessSettings {
   /** Campaign sends per second for this channel, all processes together. */
   campaignRatePerSecond?: number;
   sweepIntervalMs: number;
+  /**
+   * How long a message waits (`queued`, due) or stays untouched (`sending`)
+   * without a live job before the sweeper enqueues it again.
+   * @defaultValue the Sweeper's: 60 s and 5 min
+   */
+  sweepAfterMs?: { queued: number; sending: number };
+  /**
+   * How long a job's lock outlives a worker that died holding it: its jobs
+   * are taken over by another process within about twice this.
+   * @defaultValue 30000 (BullMQ's)
+   */
+  jobLockMs?: number;
+  /** Test hook (TEST_CRASH_AT): die here once. @defaultValue null */
+  crashAt?: CrashPoint | null;
   /** Sent messages without a receipt after this long become `expired`. */
   expireSentAfterMs?: number;
   /**
@@ -54,6 +74,12 @@ export interface WorkerProcessSettings {
    * @defaultValue null (no HTTP server)
    */
   ops?: OpsServerSettings | null;
+  /**
+   * On close, how long jobs in progress may run before they are handed
+   * back to their queue for another process.
+   * @defaultValue 20000
+   */
+  shutdownGraceMs?: number;
 }
 
 export interface RunningWorker {
@@ -67,7 +93,8 @@ export interface RunningWorker {
 /**
  * Everything a channel's worker process runs: the database, the BullMQ
  * workers of both lanes and a sweeper. `close` stops taking jobs, waits
- * for those in progress, then closes connections.
+ * for those in progress (handing back those still running after
+ * `shutdownGraceMs`), then closes connections.
  */
 export async function startWorkerProcess(
   settings: WorkerProcessSettings,
@@ -98,6 +125,7 @@ export async function startWorkerProcess(
     settings.clock,
     settings.logger,
     prometheusDeliveryMetrics(registry),
+    crashHookAt(settings.crashAt),
   );
   const workers = startDeliveryWorkers({
     connection: workerRedis,
@@ -108,6 +136,7 @@ export async function startWorkerProcess(
     clock: settings.clock,
     concurrency: settings.concurrency,
     campaignRatePerSecond: settings.campaignRatePerSecond,
+    jobLockMs: settings.jobLockMs,
     random: settings.random,
     logger: settings.logger,
   });
@@ -118,6 +147,8 @@ export async function startWorkerProcess(
     {
       expireSentAfterMs: settings.expireSentAfterMs,
       channel: settings.channel,
+      queuedAfterMs: settings.sweepAfterMs?.queued,
+      sendingAfterMs: settings.sweepAfterMs?.sending,
     },
     settings.logger,
   );
@@ -149,7 +180,12 @@ export async function startWorkerProcess(
     await ops?.close();
     await sweeper.stop();
     await retention?.stop();
-    await Promise.all(workers.map((worker) => worker.close()));
+    await drainWorkers(
+      workers,
+      producerRedis,
+      settings.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
+      settings.logger,
+    );
     await producer.close();
     workerRedis.disconnect();
     producerRedis.disconnect();

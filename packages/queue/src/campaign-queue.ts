@@ -35,6 +35,17 @@ export class CampaignQueue {
     );
   }
 
+  /**
+   * Adds the campaign's fan-out again when Redis no longer has its job
+   * (restarted without persistence, flushed); returns whether it did. A job
+   * that exists, whatever its state, is left alone.
+   */
+  async restartIfLost(campaignId: string, delayMs = 0): Promise<boolean> {
+    if (await this.queue.getJob(`fanout-${campaignId}`)) return false;
+    await this.startFanout(campaignId, delayMs);
+    return true;
+  }
+
   async close(): Promise<void> {
     await this.queue.close();
   }

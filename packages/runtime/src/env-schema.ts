@@ -25,6 +25,10 @@ export const commonEnv = {
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
+  /** `json` lines, or `pretty` ones for people; unset: pretty in development. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  /** `development` makes the logs human-readable unless LOG_FORMAT says otherwise. */
+  NODE_ENV: z.string().optional(),
   /** Seals shops' SMTP passwords and provider keys: 32 bytes in base64. */
   SECRET_KEY: z
     .string()
@@ -35,6 +39,11 @@ export const commonEnv = {
     .optional(),
   /** Starts the shared clock at this instant (ISO 8601); tests and demos. */
   CLOCK_START: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * How long a stopping process lets requests and jobs in progress run;
+   * jobs still running then go back to their queue, requests are cut.
+   */
+  SHUTDOWN_GRACE_MS: intEnv(20_000),
 };
 
 /**
@@ -68,4 +77,32 @@ export function opsSettings(config: {
   return config.METRICS_PORT > 0
     ? { port: config.METRICS_PORT, host: config.METRICS_HOST }
     : null;
+}
+
+/** How a delivery worker (SMS, e-mail) finds and takes over lost work. */
+export const recoveryEnv = {
+  SWEEP_INTERVAL_MS: intEnv(15_000),
+  // A due message without a live job is enqueued again after this long
+  // (queued), or this long untouched (sending).
+  SWEEP_QUEUED_AFTER_MS: intEnv(60_000),
+  SWEEP_SENDING_AFTER_MS: intEnv(300_000),
+  // A job's lock: a killed worker's jobs are taken over within about twice this.
+  JOB_LOCK_MS: intEnv(30_000),
+};
+
+/** The worker-process settings read from `recoveryEnv`. */
+export function recoverySettings(config: {
+  SWEEP_INTERVAL_MS: number;
+  SWEEP_QUEUED_AFTER_MS: number;
+  SWEEP_SENDING_AFTER_MS: number;
+  JOB_LOCK_MS: number;
+}) {
+  return {
+    sweepIntervalMs: config.SWEEP_INTERVAL_MS,
+    sweepAfterMs: {
+      queued: config.SWEEP_QUEUED_AFTER_MS,
+      sending: config.SWEEP_SENDING_AFTER_MS,
+    },
+    jobLockMs: config.JOB_LOCK_MS,
+  };
 }

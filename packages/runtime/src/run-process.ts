@@ -1,7 +1,8 @@
 import type { Logger } from '@optic/domain';
 import { ConfigError } from './env-schema';
 import { onShutdown } from './graceful-shutdown';
-import { createProcessLogger } from './process-logger';
+import { createProcessLogger, logFormatOf } from './process-logger';
+import type { LogFormat } from './process-logger';
 import { checkPostgres, checkRedis } from './service-checks';
 
 /** What every process's configuration holds. */
@@ -9,6 +10,9 @@ export interface ProcessBasics {
   REDIS_URL: string;
   DATABASE_URL: string;
   LOG_LEVEL: string;
+  SHUTDOWN_GRACE_MS: number;
+  LOG_FORMAT?: LogFormat;
+  NODE_ENV?: string;
 }
 
 /**
@@ -44,7 +48,11 @@ async function run<Config extends ProcessBasics>(
   ) => Promise<{ close(): Promise<void> }>,
 ): Promise<void> {
   const config = loadConfig();
-  const logger = createProcessLogger({ name, level: config.LOG_LEVEL });
+  const logger = createProcessLogger({
+    name,
+    level: config.LOG_LEVEL,
+    format: logFormatOf(config),
+  });
 
   const unreachable =
     (await checkRedis(config.REDIS_URL)) ??
@@ -53,5 +61,7 @@ async function run<Config extends ProcessBasics>(
 
   const running = await start(config, logger);
   logger.info(`${name} started`, { pid: process.pid });
-  onShutdown(() => running.close(), logger);
+  onShutdown(() => running.close(), logger, {
+    graceMs: config.SHUTDOWN_GRACE_MS,
+  });
 }

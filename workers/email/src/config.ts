@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, intEnv, parseEnv } from '@optic/runtime';
+import { commonEnv, intEnv, parseEnv, recoveryEnv } from '@optic/runtime';
 
 /** The e-mail worker's settings, read once from the environment. */
 export function loadConfig(
@@ -37,7 +37,7 @@ export function loadConfig(
       RETRY_ATTEMPTS: intEnv(5),
       RETRY_BASE_DELAY_MS: intEnv(2000),
       RETRY_MAX_DELAY_MS: intEnv(300_000),
-      SWEEP_INTERVAL_MS: intEnv(15_000),
+      ...recoveryEnv,
       DATABASE_POOL_SIZE: intEnv(10),
       EMAIL_CAMPAIGN_RATE_PER_SECOND: z.coerce.number().int().min(0).default(0),
       // Months of message texts, replies and documents kept; 0 keeps them forever.

@@ -5,7 +5,12 @@ import type { Logger } from '@optic/domain';
 import { Document } from '@optic/db';
 import { EmailChannel, startWorkerProcess } from '@optic/delivery';
 import { EmailLayout, EmailSender, LocalDocumentStore } from '@optic/providers';
-import { clockFrom, opsSettings, runProcess } from '@optic/runtime';
+import {
+  clockFrom,
+  opsSettings,
+  recoverySettings,
+  runProcess,
+} from '@optic/runtime';
 import { loadConfig } from './config';
 import type { EmailWorkerConfig } from './config';
 
@@ -31,8 +36,9 @@ runProcess('worker-email', loadConfig, async (config, logger) => {
         counter: config.EMAIL_COUNTER_CONCURRENCY,
         campaign: config.EMAIL_CAMPAIGN_CONCURRENCY,
       },
-      sweepIntervalMs: config.SWEEP_INTERVAL_MS,
+      ...recoverySettings(config),
       poolSize: config.DATABASE_POOL_SIZE,
+      shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
       campaignRatePerSecond: config.EMAIL_CAMPAIGN_RATE_PER_SECOND || undefined,
       clock: clockFrom(config.CLOCK_START),
       logger,

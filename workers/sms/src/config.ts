@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { commonEnv, intEnv, parseEnv } from '@optic/runtime';
+import { CRASH_POINTS } from '@optic/delivery';
+import { commonEnv, intEnv, parseEnv, recoveryEnv } from '@optic/runtime';
 
 /** The SMS worker's settings, read once from the environment. */
 export function loadConfig(
@@ -20,7 +21,9 @@ export function loadConfig(
       RETRY_ATTEMPTS: intEnv(5),
       RETRY_BASE_DELAY_MS: intEnv(2000),
       RETRY_MAX_DELAY_MS: intEnv(300_000),
-      SWEEP_INTERVAL_MS: intEnv(15_000),
+      ...recoveryEnv,
+      // Test hook of the fault suite: die with SIGKILL at this point, once.
+      TEST_CRASH_AT: z.enum(CRASH_POINTS).optional(),
       SMS_RECEIPT_TIMEOUT_HOURS: intEnv(72),
       DATABASE_POOL_SIZE: intEnv(10),
       SMS_CAMPAIGN_RATE_PER_SECOND: z.coerce.number().int().min(0).default(0),

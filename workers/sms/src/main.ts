@@ -5,7 +5,12 @@ import {
   startWorkerProcess,
 } from '@optic/delivery';
 import { OctopushSmsProvider } from '@optic/providers';
-import { clockFrom, opsSettings, runProcess } from '@optic/runtime';
+import {
+  clockFrom,
+  opsSettings,
+  recoverySettings,
+  runProcess,
+} from '@optic/runtime';
 import { loadConfig } from './config';
 
 runProcess('worker-sms', loadConfig, async (config, logger) => {
@@ -42,9 +47,11 @@ runProcess('worker-sms', loadConfig, async (config, logger) => {
         counter: config.SMS_COUNTER_CONCURRENCY,
         campaign: config.SMS_CAMPAIGN_CONCURRENCY,
       },
-      sweepIntervalMs: config.SWEEP_INTERVAL_MS,
+      ...recoverySettings(config),
+      crashAt: config.TEST_CRASH_AT ?? null,
       expireSentAfterMs: config.SMS_RECEIPT_TIMEOUT_HOURS * 3600 * 1000,
       poolSize: config.DATABASE_POOL_SIZE,
+      shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
       campaignRatePerSecond: config.SMS_CAMPAIGN_RATE_PER_SECOND || undefined,
       clock: clockFrom(config.CLOCK_START),
       logger,
