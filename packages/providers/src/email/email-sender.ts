@@ -326,6 +326,9 @@ type LogMethod = (
 function transportLogger(logger: Logger): Record<string, LogMethod> {
   const log: LogMethod = (entry, message, ...args) => {
     const fields = (entry ?? {}) as { tnx?: string; cid?: string };
+    // In debug mode nodemailer also writes the whole message it streams
+    // (headers, text, attachments) as `message` entries: never logged.
+    if (fields.tnx === 'message') return;
     logger.debug('smtp transport', {
       tnx: fields.tnx,
       cid: fields.cid,
