@@ -141,6 +141,9 @@ function startStack(
   console.log(
     `stack: api :${ports.api}, sms sandbox :${ports.sandbox}, smtp :${ports.smtp}; logs in ${config.DEMO_DATA_DIR}/logs`,
   );
+  console.log(
+    `console (while the job runs): http://127.0.0.1:${ports.api}/console/`,
+  );
 }
 
 async function waitReady(

@@ -1,10 +1,12 @@
 import { Client } from 'pg';
 import { checkPostgres, checkRedis } from '@optic/runtime';
+import { buildConsoleIfStale } from '../console/console-build';
 import { TEST_POSTGRES_URL, TEST_REDIS_URL } from './test-env';
 
 /**
- * Checks that Redis and PostgreSQL answer, and drops the test databases of
- * earlier runs that were interrupted (their process is gone).
+ * Checks that Redis and PostgreSQL answer, drops the test databases of
+ * earlier runs that were interrupted (their process is gone), and builds
+ * the console if its build is missing or stale.
  */
 export default async function globalSetup(): Promise<void> {
   const unreachable =
@@ -19,6 +21,8 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await admin.end();
   }
+  // The API under test serves the console's build (test/console).
+  await buildConsoleIfStale();
 }
 
 async function dropOrphanedDatabases(admin: Client): Promise<void> {

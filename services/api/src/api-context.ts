@@ -18,6 +18,11 @@ export interface ApiContext {
   secrets: SecretBox | null;
   /** Shared secret carried by provider callbacks (`?token=`). */
   webhookToken: string;
+  /**
+   * How old a callback's own date may be before it is refused as a replay.
+   * @defaultValue 24
+   */
+  webhookReplayWindowHours?: number;
   limits: {
     /** Largest uploaded document, in bytes. */
     documentBytes: number;

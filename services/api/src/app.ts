@@ -5,13 +5,17 @@ import type { ApiContext } from './api-context';
 import { authenticate } from './auth/authenticate';
 import { rateLimit } from './auth/rate-limit';
 import { routeRoles } from './auth/route-roles';
+import { apiKeyInfoRoutes } from './console/api-key-info.routes';
+import { consoleRoutes } from './console/console.routes';
 import { notFoundRoute, problemHandler } from './http/problem';
+import { documentationRoutes } from './openapi/docs.routes';
 import {
   adminDashboard,
   adminSessionRoutes,
   DASHBOARD_PATH,
 } from './ops/admin-dashboard';
 import { apiMetrics, metricsRoutes } from './ops/metrics.routes';
+import { overviewRoutes } from './ops/overview.routes';
 import { apiKeysRoutes } from './routes/api-keys.routes';
 import { clientDataRoutes } from './routes/client-data.routes';
 import { clientImportRoutes } from './routes/client-import.routes';
@@ -45,9 +49,12 @@ export function createApp(context: ApiContext): Express {
   app.use(express.json({ limit: '1mb' }));
 
   app.use(healthRoutes(context));
+  app.use(consoleRoutes());
+  app.use(apiKeyInfoRoutes());
   app.use(metricsRoutes(metrics.registry));
   app.use(adminSessionRoutes(context));
   app.use(DASHBOARD_PATH, ...adminDashboard(context));
+  app.use(overviewRoutes(context));
   app.use(shopsRoutes(context));
   app.use(apiKeysRoutes(context));
   app.use(clientsRoutes(context));
@@ -65,6 +72,7 @@ export function createApp(context: ApiContext): Express {
   app.use(emailRoutes(context));
   app.use(unsubscribeRoutes(context));
   app.use(octopushWebhookRoutes(context));
+  app.use(documentationRoutes());
 
   app.use(notFoundRoute);
   app.use(problemHandler(context.logger));

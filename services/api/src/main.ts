@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { SecretBox } from '@optic/domain';
+import type { Logger } from '@optic/domain';
 import { createDataSource, runMigrations } from '@optic/db';
 import { LocalDocumentStore } from '@optic/providers';
 import {
@@ -14,6 +15,8 @@ import {
   clockFrom,
   ConfigError,
   createProcessLogger,
+  drainable,
+  logFormatOf,
   onShutdown,
 } from '@optic/runtime';
 import { createApp } from './app';
@@ -21,7 +24,11 @@ import { loadConfig } from './config';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createProcessLogger({ name: 'api', level: config.LOG_LEVEL });
+  const logger = createProcessLogger({
+    name: 'api',
+    level: config.LOG_LEVEL,
+    format: logFormatOf(config),
+  });
 
   const unreachable =
     (await checkRedis(config.REDIS_URL)) ??
@@ -60,6 +67,7 @@ async function main(): Promise<void> {
       ? new SecretBox(Buffer.from(config.SECRET_KEY, 'base64'))
       : null,
     webhookToken: config.OCTOPUSH_WEBHOOK_TOKEN,
+    webhookReplayWindowHours: config.WEBHOOK_REPLAY_WINDOW_HOURS,
     limits: { documentBytes: config.DOCUMENT_MAX_BYTES },
     rateLimit: {
       redis,
@@ -82,13 +90,33 @@ async function main(): Promise<void> {
       port: config.API_PORT,
     });
   });
-  onShutdown(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  stopOnSignal(server, config.SHUTDOWN_GRACE_MS, logger, async () => {
     await producer.close();
     await fanouts.close();
     redis.disconnect();
     await dataSource.destroy();
-  }, logger);
+  });
+}
+
+/**
+ * On SIGTERM: stop accepting connections, let the requests in progress
+ * finish (cut after `graceMs`), then close the connections behind them.
+ */
+function stopOnSignal(
+  server: Server,
+  graceMs: number,
+  logger: Logger,
+  closeConnections: () => Promise<void>,
+): void {
+  const http = drainable(server);
+  const close = async (): Promise<void> => {
+    if (!(await http.drain(graceMs)))
+      logger.warn('requests still running at the deadline were cut', {
+        graceMs,
+      });
+    await closeConnections();
+  };
+  onShutdown(close, logger, { graceMs });
 }
 
 main().catch((error: Error) => {

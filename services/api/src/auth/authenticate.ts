@@ -12,6 +12,11 @@ const PUBLIC_PATHS = [
   /^\/v1\/unsubscribe\//,
   // Checks the key it is given itself.
   /^\/admin\/session$/,
+  // The console's static files; its pages call /v1 with the shop's key.
+  /^\/console(\/|$)/i,
+  // The API's description and its page, with the files the page loads.
+  /^\/openapi\.json$/i,
+  /^\/docs(\/|$)/i,
 ];
 
 /** Under `/admin` a browser may send the key as this cookie instead. */

@@ -1,0 +1,258 @@
+import type { Browser, Page } from 'playwright-core';
+import { mailFor } from '../email/email-support';
+import { FILES } from '../email/email-support';
+import { startTestStack } from '../support/test-stack';
+import type { TestStack } from '../support/test-stack';
+import { waitFor } from '../support/wait-for';
+import {
+  launchChromium,
+  openClient,
+  screenshot,
+  signIn,
+  TABLET,
+} from './console-browser';
+import { seedCounterShop } from './console-fixtures';
+import type { CounterShop } from './console-fixtures';
+
+const SENT_SMS =
+  'Bonjour Claire, vos lunettes sont prêtes chez Optique Lumière.';
+
+describe('the console at the counter', () => {
+  let stack: TestStack;
+  let browser: Browser;
+  let shop: CounterShop;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ campaignWorker: false });
+    browser = await launchChromium();
+    shop = await seedCounterShop(stack, 20);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('signs in with a manager key, finds the client by name and shows the record with consent', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.apiUrl}/console/`);
+    await screenshot(page, 'login');
+    await page.close();
+
+    const record = await signIn(browser, stack, shop.managerKey);
+    await openClient(record, 'Durand');
+
+    expect(await fieldValues(record)).toEqual({
+      Civilité: 'Mme',
+      Nom: 'Durand',
+      Prénom: 'Claire',
+      Portable: '+33612345678',
+      'E-mail': 'claire.durand@example.org',
+    });
+    expect(await consentLines(record)).toEqual([
+      expect.stringMatching(/SMS : oui \(le .*, en magasin, par Julie\)/),
+      expect.stringMatching(/emails : oui \(le .*, en magasin, par Julie\)/),
+    ]);
+    await screenshot(record, 'client-record');
+  });
+
+  it('sends an SMS from a predefined message with a merge field inserted at the cursor, and shows it sent', async () => {
+    const page = await signIn(browser, stack, shop.managerKey);
+    await openClient(page, 'Durand');
+    await page.getByRole('button', { name: 'Envoyer un SMS' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Envoyer un SMS' });
+
+    await dialog
+      .getByRole('button', { name: 'Equipement optique prêt' })
+      .click();
+    const text = dialog.getByLabel('Contenu du message');
+    // The caret after "Bonjour ", by keyboard; the menu inserts there.
+    await text.press('Control+Home');
+    for (const _ of 'Bonjour ') await text.press('ArrowRight');
+    await dialog.getByRole('button', { name: /Champs de fusion/ }).click();
+    await dialog.getByRole('button', { name: /Prénom du client/ }).click();
+
+    expect(await text.inputValue()).toBe(
+      'Bonjour %prenom, vos lunettes sont prêtes chez %magasin.',
+    );
+    // The server renders the fields: 62 UCS-2 units because of the "ê".
+    await dialog
+      .getByText('62 caractère(s) / 70 : 1 sms sera envoyé')
+      .waitFor();
+    expect(await dialog.locator('.sms-final mark').allTextContents()).toEqual([
+      'ê',
+    ]);
+    await dialog.getByLabel('Vendeur').fill('Julie');
+    await screenshot(page, 'sms');
+
+    await dialog.getByRole('button', { name: 'Envoyer', exact: true }).click();
+    const row = dialog.getByRole('row').filter({ hasText: SENT_SMS });
+    await row.locator('td[data-status="sent"]').waitFor();
+
+    expect(await row.locator('td').allTextContents()).toEqual([
+      '+33612345678',
+      expect.stringMatching(/^\d\d\/\d\d\/\d{4} \d\d:\d\d$/),
+      'Julie',
+      SENT_SMS,
+      'Envoyé',
+    ]);
+    expect(stack.sandbox.messages().map((m) => m.text)).toEqual([SENT_SMS]);
+    // One part debited by the worker: the credit shown follows.
+    await dialog.getByText('Crédit SMS : 19').waitFor();
+    await screenshot(page, 'sms-sent');
+  });
+
+  it('sends an e-mail with a document of the visit and an added file, which the SMTP server receives', async () => {
+    const page = await signIn(browser, stack, shop.managerKey);
+    await openClient(page, 'Durand');
+    await page.getByRole('button', { name: 'Envoyer un email' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Envoyer un email' });
+
+    await dialog.getByRole('button', { name: 'Facture', exact: true }).click();
+    const editor = dialog.getByRole('textbox', { name: "Corps de l'email" });
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('button', { name: 'Gras' }).click();
+    await page.keyboard.type('Votre opticien');
+    await dialog.getByLabel('Visite', { exact: true }).check();
+    await dialog.getByRole('row', { name: /facture\.pdf/ }).dblclick();
+    const chooser = page.waitForEvent('filechooser');
+    await dialog.getByRole('button', { name: 'Ajouter...' }).click();
+    await (
+      await chooser
+    ).setFiles({
+      name: 'photo.png',
+      mimeType: 'image/png',
+      buffer: FILES.png,
+    });
+    const attached = dialog.getByRole('table', { name: 'Pièces jointes' });
+    await attached.getByText('photo.png').waitFor();
+    await screenshot(page, 'email');
+
+    await dialog.getByRole('button', { name: 'Envoyer', exact: true }).click();
+    await dialog
+      .getByRole('status')
+      .filter({ hasText: 'Email envoyé' })
+      .waitFor();
+    const id = await sentEmailId(stack, shop);
+    const [mail] = await waitFor(() => {
+      const found = mailFor(stack.smtp.received, id);
+      return found.length > 0 && found;
+    });
+
+    expect(mail!.parsed.subject).toBe('Votre facture');
+    expect(mail!.parsed.text).toContain('Bonjour Claire');
+    expect(mail!.parsed.html).toMatch(/<b>Votre opticien<\/b>/);
+    expect(
+      mail!.parsed.attachments.map((a) => [a.filename, a.content]),
+    ).toEqual([
+      ['facture.pdf', FILES.pdf],
+      ['photo.png', FILES.png],
+    ]);
+    await dialog.getByRole('tab', { name: 'Historique des envois' }).click();
+    await dialog
+      .getByRole('row', { name: /Votre facture/ })
+      .locator('td[data-status="sent"]')
+      .waitFor();
+    await screenshot(page, 'email-history');
+  });
+
+  it('hides what a staff key may not do', async () => {
+    const page = await signIn(browser, stack, shop.staffKey);
+    const menu = page.getByRole('navigation', { name: 'Menu principal' });
+
+    expect(await menu.getByRole('link').allTextContents()).toEqual([
+      'Clients',
+      'Crédit SMS',
+    ]);
+    await menu.getByRole('link', { name: 'Crédit SMS' }).click();
+    await page.getByRole('heading', { name: 'Crédit SMS' }).waitFor();
+    expect(
+      await page.getByRole('button', { name: 'Enregistrer' }).count(),
+    ).toBe(0);
+  });
+});
+
+describe('the console without SMS credit, on a tablet', () => {
+  let stack: TestStack;
+  let browser: Browser;
+  let shop: CounterShop;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ workers: false });
+    browser = await launchChromium();
+    shop = await seedCounterShop(stack, 0);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it("shows the manual's warning, sends nothing, and is used by keyboard", async () => {
+    const page = await signIn(browser, stack, shop.staffKey, TABLET);
+    await openClient(page, 'Durand');
+    const open = page.getByRole('button', { name: 'Envoyer un SMS' });
+    await open.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Envoyer un SMS' });
+
+    // The dialog opens with the text area focused: type, then Envoyer.
+    await page.keyboard.type('Votre commande est arrivée.');
+    await dialog
+      .getByText('27 caractère(s) / 160 : 1 sms sera envoyé')
+      .waitFor();
+    await dialog.getByRole('button', { name: 'Envoyer', exact: true }).focus();
+    await page.keyboard.press('Enter');
+
+    await dialog
+      .getByRole('alert')
+      .filter({
+        hasText:
+          'Attention, le crédit SMS est insuffisant : le SMS ne sera pas envoyé.',
+      })
+      .waitFor();
+    expect(await dialog.getByText('Crédit SMS : 0').count()).toBe(1);
+    expect(await fitsTheWidth(page)).toBe(true);
+    await screenshot(page, 'sms-no-credit');
+
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe(
+      'Envoyer un SMS',
+    );
+    const history = await stack.api.get(`/v1/shops/${shop.shopId}/messages`);
+    expect(history.data.items).toEqual([]);
+  });
+});
+
+async function consentLines(page: Page): Promise<string[]> {
+  const lines = await page.locator('.consent').allTextContents();
+  return lines.map((line) => line.replace(/\s+/g, ' ').trim());
+}
+
+async function fieldValues(page: Page): Promise<Record<string, string>> {
+  const identity = page.locator('.card').filter({ hasText: 'Identité' });
+  const names = await identity.locator('dt').allTextContents();
+  const values = await identity.locator('dd').allTextContents();
+  return Object.fromEntries(names.map((name, i) => [name, values[i] ?? '']));
+}
+
+async function sentEmailId(
+  stack: TestStack,
+  shop: CounterShop,
+): Promise<string> {
+  const history = await stack.api.get(`/v1/shops/${shop.shopId}/messages`, {
+    params: { channel: 'email', clientId: shop.clientId },
+  });
+  expect(history.data.items).toHaveLength(1);
+  return history.data.items[0].id;
+}
+
+/** No part of the page needs a horizontal scroll at this width. */
+function fitsTheWidth(page: Page): Promise<boolean> {
+  return page.evaluate(
+    'document.documentElement.scrollWidth <= window.innerWidth',
+  );
+}
