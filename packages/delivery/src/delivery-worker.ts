@@ -1,6 +1,7 @@
 import { DelayedError, RateLimitError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { isDatabaseUnreachable } from '@optic/db';
 import { silentLogger } from '@optic/domain';
 import type { Clock, Logger } from '@optic/domain';
 import { queueName, retryDelayMs } from '@optic/queue';
@@ -9,6 +10,7 @@ import { DeferDelivery, RetryableDeliveryError } from './message-processor';
 import type { MessageProcessor, ProcessOutcome } from './message-processor';
 
 const RATE_LIMIT_MARGIN_MS = 100;
+const DATABASE_OUTAGE_PAUSE_MS = 2000;
 
 /**
  * A limiter that never throttles by itself. BullMQ honours a manual
@@ -134,6 +136,12 @@ async function runJob(
     ) {
       const askedMs = error.delivery.retryAfterMs ?? 1000;
       await worker.rateLimit(askedMs + RATE_LIMIT_MARGIN_MS);
+      throw new RateLimitError();
+    }
+    // Without Postgres no job of the lane can progress: pausing the lane
+    // keeps an outage from spending every waiting message's attempts.
+    if (isDatabaseUnreachable(error)) {
+      await worker.rateLimit(DATABASE_OUTAGE_PAUSE_MS);
       throw new RateLimitError();
     }
     throw error;
