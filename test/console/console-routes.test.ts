@@ -1,13 +1,21 @@
 import axios from 'axios';
 import type { AxiosInstance } from 'axios';
+import type { Browser } from 'playwright-core';
 import { createShop } from '../support/api-fixtures';
 import { startTestStack } from '../support/test-stack';
 import type { TestStack } from '../support/test-stack';
 import { clientWithKey, createShopKey } from '../security/security-support';
+import {
+  LAN_HOST,
+  launchChromium,
+  openLogin,
+  typeKey,
+} from './console-browser';
 
 describe('the console served by the API', () => {
   let stack: TestStack;
   let anonymous: AxiosInstance;
+  let browser: Browser | undefined;
 
   beforeAll(async () => {
     stack = await startTestStack({ workers: false });
@@ -19,6 +27,7 @@ describe('the console served by the API', () => {
   }, 60_000);
 
   afterAll(async () => {
+    await browser?.close();
     await stack?.close();
   });
 
@@ -71,5 +80,33 @@ describe('the console served by the API', () => {
     });
     expect(JSON.stringify(answer.data)).not.toContain(key.key);
     expect((await anonymous.get('/v1/api-key')).status).toBe(401);
+  });
+
+  it('keeps the content security policy but never asks the browser to upgrade to HTTPS', async () => {
+    for (const url of ['/console/', '/v1/api-key', '/docs']) {
+      const policy = String(
+        (await anonymous.get(url)).headers['content-security-policy'],
+      );
+
+      expect([url, policy]).toEqual([
+        url,
+        expect.stringContaining("default-src 'self'"),
+      ]);
+      expect(policy).toContain("script-src 'self'");
+      expect(policy).not.toContain('upgrade-insecure-requests');
+    }
+  });
+
+  it("works over plain HTTP at a shop's LAN address, not only on localhost", async () => {
+    const shopId = await createShop(stack.api);
+    const key = await createShopKey(stack, shopId, 'manager');
+    browser = await launchChromium();
+    const port = new URL(stack.apiUrl).port;
+
+    const page = await openLogin(browser, `http://${LAN_HOST}:${port}`);
+    await typeKey(page, key.key);
+
+    await page.getByRole('navigation', { name: 'Menu principal' }).waitFor();
+    expect(await page.evaluate('window.isSecureContext')).toBe(false);
   });
 });

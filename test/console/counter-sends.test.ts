@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
+import { buyCredits, createShop } from '../support/api-fixtures';
 import { mailFor } from '../email/email-support';
 import { FILES } from '../email/email-support';
 import { startTestStack } from '../support/test-stack';
@@ -7,11 +8,14 @@ import { waitFor } from '../support/wait-for';
 import {
   launchChromium,
   openClient,
+  openLogin,
   screenshot,
   signIn,
   TABLET,
+  typeKey,
 } from './console-browser';
 import { seedCounterShop } from './console-fixtures';
+import { clientWithKey } from '../security/security-support';
 import type { CounterShop } from './console-fixtures';
 
 const SENT_SMS =
@@ -158,7 +162,7 @@ describe('the console at the counter', () => {
     await screenshot(page, 'email-history');
   });
 
-  it('hides what a staff key may not do', async () => {
+  it('offers a staff key neither campaigns, Paramétrage nor a purchase, and the API refuses them too', async () => {
     const page = await signIn(browser, stack, shop.staffKey);
     const menu = page.getByRole('navigation', { name: 'Menu principal' });
 
@@ -168,9 +172,32 @@ describe('the console at the counter', () => {
     ]);
     await menu.getByRole('link', { name: 'Crédit SMS' }).click();
     await page.getByRole('heading', { name: 'Crédit SMS' }).waitFor();
-    expect(
-      await page.getByRole('button', { name: 'Enregistrer' }).count(),
-    ).toBe(0);
+    expect(await page.getByLabel('Crédits achetés').count()).toBe(0);
+    for (const screen of ['campaigns', 'settings']) {
+      await page.goto(`${stack.apiUrl}/console/${screen}`);
+      await page
+        .getByRole('alert')
+        .filter({ hasText: 'Votre clé ne donne pas accès à cet écran' })
+        .waitFor();
+      expect([screen, await page.locator('form').count()]).toEqual([screen, 0]);
+    }
+
+    const staff = clientWithKey(stack, shop.staffKey);
+    const base = `/v1/shops/${shop.shopId}`;
+    const refused = await Promise.all([
+      staff.patch(`${base}/sms/settings`, { smsSignature: 'Julie' }),
+      staff.post(`${base}/templates`, {
+        channel: 'sms',
+        label: 'Promo',
+        body: 'Promo',
+      }),
+      staff.post(`${base}/credit/purchases`, { credits: 100 }),
+      staff.get(`${base}/campaigns`),
+      staff.get(`${base}/email/settings`),
+    ]);
+    expect(refused.map((answer) => answer.status)).toEqual([
+      403, 403, 403, 403, 403,
+    ]);
   });
 });
 
@@ -224,6 +251,56 @@ describe('the console without SMS credit, on a tablet', () => {
     );
     const history = await stack.api.get(`/v1/shops/${shop.shopId}/messages`);
     expect(history.data.items).toEqual([]);
+  });
+
+  it("lets an admin key pick a shop: from the operators' list, or any by its identifier", async () => {
+    const quiet = await createShop(stack.api, { name: 'Optique du Port' });
+    await buyCredits(stack.api, quiet, 100);
+    const page = await openLogin(browser, stack.apiUrl, TABLET);
+    await typeKey(page, stack.authorization.replace('Bearer ', ''));
+
+    // The shop without credit is low, so the overview lists it.
+    await page.getByRole('heading', { name: 'Choisir un magasin' }).waitFor();
+    const choices = page.locator('.shop-choices button');
+    expect(await choices.allTextContents()).toEqual([
+      'Optique Lumière · 0 crédit(s) (bas)',
+    ]);
+    expect(await fitsTheWidth(page)).toBe(true);
+    await screenshot(page, 'admin-shop-picker');
+    await choices.first().click();
+    const menu = page.getByRole('navigation', { name: 'Menu principal' });
+    await menu.waitFor();
+    expect(await menu.getByRole('link').allTextContents()).toEqual([
+      'Clients',
+      'Campagnes',
+      'Crédit SMS',
+      'Paramétrage',
+    ]);
+    expect(await page.locator('.shop-name').textContent()).toBe(
+      'Optique Lumière',
+    );
+
+    await page.getByRole('button', { name: 'Changer de magasin' }).click();
+    const shopId = page.getByLabel('Identifiant du magasin');
+    await shopId.fill('6f1c1f0e-0000-4000-8000-000000000000');
+    await shopId.press('Enter');
+    await page
+      .getByRole('alert')
+      .filter({ hasText: "Aucun magasin n'a cet identifiant." })
+      .waitFor();
+    await shopId.fill(quiet);
+    await shopId.press('Enter');
+    await menu.waitFor();
+    expect(await page.locator('.shop-name').textContent()).toBe(
+      'Optique du Port',
+    );
+
+    // A reload keeps the shop chosen, for this tab.
+    await page.reload();
+    await menu.waitFor();
+    expect(await page.locator('.shop-name').textContent()).toBe(
+      'Optique du Port',
+    );
   });
 });
 

@@ -35,6 +35,17 @@ import { templatesRoutes } from './routes/templates.routes';
 import { unsubscribeRoutes } from './routes/unsubscribe.routes';
 import { visitsRoutes } from './routes/visits.routes';
 
+/**
+ * Helmet's defaults without `upgrade-insecure-requests`, for every page of
+ * the API alike (console, docs, queue dashboard): they load only this
+ * server's own files, so behind TLS the directive changes nothing, and
+ * served over plain HTTP at a shop's LAN address it sends the browser to
+ * an HTTPS port that does not exist, leaving the pages without scripts.
+ */
+const SECURITY_HEADERS = {
+  contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+};
+
 /** The HTTP API: validates, persists, enqueues; never calls a provider. */
 export function createApp(context: ApiContext): Express {
   const app = express();
@@ -42,7 +53,7 @@ export function createApp(context: ApiContext): Express {
   app.set('query parser', 'simple');
   const metrics = apiMetrics(context);
   app.use(metrics.countRequests);
-  app.use(helmet());
+  app.use(helmet(SECURITY_HEADERS));
   app.use(authenticate(context));
   if (context.rateLimit) app.use(rateLimit(context.rateLimit));
   app.use(routeRoles());

@@ -6,6 +6,7 @@ import { CreditScreen } from './credit/credit-screen';
 import { Link, useRoute } from './router/router';
 import type { Route } from './router/router';
 import { LoginScreen } from './screens/login-screen';
+import { ShopPickerScreen } from './screens/shop-picker-screen';
 import {
   canManage,
   SessionContext,
@@ -18,8 +19,17 @@ import { SettingsScreen } from './settings/settings-screen';
 
 /** The console: the login, then the shop's screens. */
 export function App() {
-  const { connection, error, restoring, login, logout, refreshShop } =
-    useConnection();
+  const {
+    signed,
+    connection,
+    error,
+    restoring,
+    login,
+    logout,
+    chooseShop,
+    leaveShop,
+    refreshShop,
+  } = useConnection();
   const [salesperson, setSalesperson] = useState(sessionStore.salesperson);
 
   const session = useMemo<Session | null>(() => {
@@ -33,10 +43,20 @@ export function App() {
         setSalesperson(name);
       },
       logout,
+      // Only a key of no shop (admin) may go and pick another.
+      leaveShop: connection.key.shopId ? null : leaveShop,
     };
-  }, [connection, refreshShop, salesperson, logout]);
+  }, [connection, refreshShop, salesperson, logout, leaveShop]);
 
   if (restoring) return <p className="loading">Connexion…</p>;
+  if (!session && signed)
+    return (
+      <ShopPickerScreen
+        client={signed.client}
+        onChoose={chooseShop}
+        onLogout={logout}
+      />
+    );
   if (!session) return <LoginScreen onLogin={login} error={error} />;
   return (
     <SessionContext.Provider value={session}>
@@ -86,6 +106,11 @@ function Shell() {
         <span className="who">
           {ROLE_LABEL[session.key.role]} · {session.key.prefix}…
         </span>
+        {session.leaveShop && (
+          <button type="button" onClick={session.leaveShop}>
+            Changer de magasin
+          </button>
+        )}
         <button type="button" onClick={session.logout}>
           Se déconnecter
         </button>

@@ -179,10 +179,14 @@ export interface EmailSettings {
   copy: { policy: 'none' | 'cc' | 'bcc'; address: string | null };
 }
 
+/** `POST …/email/settings/verify`: the failure's fields only when it failed. */
 export interface SmtpCheck {
   ok: boolean;
-  stage: string;
-  errorCode: string | null;
-  smtpCode: number | null;
-  message: string;
+  /** The SMTP command that failed, `CONN` before any. */
+  stage?: string;
+  errorCode?: string;
+  /** The server's reply code, when it answered. */
+  smtpCode?: number;
+  /** The server's or the network's own words. */
+  message?: string;
 }

@@ -194,10 +194,11 @@ export class ShopApi {
     );
   }
 
+  /** Pause, resume and cancel answer the campaign; a retry also counts. */
   campaignAction(
     id: string,
     action: 'pause' | 'resume' | 'cancel' | 'retry-failed',
-  ): Promise<unknown> {
+  ): Promise<Campaign | { retried: number; campaign: Campaign }> {
     return this.api.post(`${this.base}/campaigns/${id}/${action}`);
   }
 }

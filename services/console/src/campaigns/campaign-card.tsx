@@ -8,28 +8,18 @@ import { formatDateTime } from '../format/dates';
 import { CAMPAIGN_STATUS, labelOf } from '../format/labels';
 import { asApiError, useInterval } from '../hooks/use-loaded';
 import { useSession } from '../session/session-context';
+import { CampaignActions } from './campaign-actions';
+import type { CampaignAction } from './campaign-actions';
 import { CampaignPreviewPanel } from './campaign-preview-panel';
 import { CampaignReport } from './campaign-report';
 import { campaignPercent, isActive } from './campaign-progress';
-
-type Action = 'pause' | 'resume' | 'cancel' | 'retry-failed';
-
-const ACTIONS: { action: Action; label: string; when: string[] }[] = [
-  { action: 'pause', label: 'Pause', when: ['running', 'scheduled'] },
-  { action: 'resume', label: 'Reprendre', when: ['paused'] },
-  {
-    action: 'cancel',
-    label: 'Annuler',
-    when: ['running', 'scheduled', 'paused'],
-  },
-  { action: 'retry-failed', label: 'Relancer les échecs', when: ['completed'] },
-];
 
 /** One campaign: its preview and launch while a draft, then its progress. */
 export function CampaignCard(props: { initial: Campaign }) {
   const { api, shop, refreshShop } = useSession();
   const [campaign, setCampaign] = useState(props.initial);
   const [error, setError] = useState<ApiError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const retryKey = useRef(new RetryKey());
 
   const reload = async () => setCampaign(await api.campaign(campaign.id));
@@ -44,21 +34,30 @@ export function CampaignCard(props: { initial: Campaign }) {
     isActive(campaign),
   );
 
-  const run = async (step: () => Promise<unknown>) => {
+  const run = async (step: () => Promise<string | null>) => {
     try {
-      await step();
+      setNotice(await step());
       setError(null);
       await Promise.all([reload(), refreshShop()]);
     } catch (caught) {
       setError(asApiError(caught));
+      setNotice(null);
     }
   };
+  const act = (action: CampaignAction) =>
+    run(async () => {
+      const answer = await api.campaignAction(campaign.id, action);
+      return 'retried' in answer
+        ? `${answer.retried} message(s) relancé(s).`
+        : null;
+    });
   const launch = (at: string | null) =>
-    run(() =>
-      retryKey.current.run({ at }, (key) =>
+    run(async () => {
+      await retryKey.current.run({ at }, (key) =>
         api.launchCampaign(campaign.id, at, key),
-      ),
-    );
+      );
+      return null;
+    });
   const titleId = `campaign-${campaign.id}`;
 
   return (
@@ -79,27 +78,20 @@ export function CampaignCard(props: { initial: Campaign }) {
         <CampaignPreviewPanel campaignId={campaign.id} onLaunch={launch} />
       ) : (
         <>
-          <ProgressBar
-            label={`Progression de ${campaign.name}`}
-            percent={campaignPercent(campaign)}
-          />
-          <div className="buttons">
-            {ACTIONS.filter((a) => a.when.includes(campaign.status)).map(
-              (a) => (
-                <button
-                  key={a.action}
-                  type="button"
-                  onClick={() =>
-                    run(() => api.campaignAction(campaign.id, a.action))
-                  }
-                >
-                  {a.label}
-                </button>
-              ),
-            )}
-          </div>
+          {campaign.status !== 'cancelled' && (
+            <ProgressBar
+              label={`Progression de ${campaign.name}`}
+              percent={campaignPercent(campaign)}
+            />
+          )}
+          <CampaignActions campaign={campaign} onAction={act} />
           <CampaignReport campaign={campaign} />
         </>
+      )}
+      {notice && (
+        <p role="status" className="notice">
+          {notice}
+        </p>
       )}
       <ProblemMessage error={error} />
     </article>

@@ -13,7 +13,19 @@ export function campaignPercent(campaign: Campaign): number {
   return Math.min(99, Math.floor((100 * progress.final) / target));
 }
 
-/** Still moving: the screen keeps asking for its progress. */
+/**
+ * Still moving: the screen keeps asking for its progress. A paused or
+ * cancelled campaign still has the sends already handed to the provider
+ * to settle, and its report follows them.
+ */
 export function isActive(campaign: Campaign): boolean {
-  return campaign.status === 'running' || campaign.status === 'scheduled';
+  if (campaign.status === 'running' || campaign.status === 'scheduled')
+    return true;
+  return (campaign.progress?.counts.sending ?? 0) > 0;
+}
+
+/** Messages that "Relancer les échecs" would send again. */
+export function failedCount(campaign: Campaign): number {
+  const counts = campaign.progress?.counts ?? {};
+  return (counts.failed ?? 0) + (counts.rejected ?? 0);
 }

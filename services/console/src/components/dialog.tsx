@@ -12,6 +12,8 @@ export function Dialog(props: {
   /** What gets the focus when it opens. @defaultValue the first field */
   initialFocus?: RefObject<HTMLElement | null>;
   wide?: boolean;
+  /** A question rather than a form. */
+  narrow?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -32,7 +34,7 @@ export function Dialog(props: {
   return (
     <dialog
       ref={ref}
-      className={props.wide ? 'dialog dialog-wide' : 'dialog'}
+      className={dialogClass(props)}
       aria-labelledby={titleId}
       onCancel={(event) => {
         // Escape: the parent decides, so that its state stays the truth.
@@ -46,4 +48,9 @@ export function Dialog(props: {
       {props.children}
     </dialog>
   );
+}
+
+function dialogClass(props: { wide?: boolean; narrow?: boolean }): string {
+  if (props.wide) return 'dialog dialog-wide';
+  return props.narrow ? 'dialog dialog-narrow' : 'dialog';
 }

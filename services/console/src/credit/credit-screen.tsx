@@ -59,17 +59,25 @@ function PurchaseForm(props: { onRecorded(): Promise<void> }) {
   const [credits, setCredits] = useState('');
   const [note, setNote] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
+  const [recorded, setRecorded] = useState<string | null>(null);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      await api.recordPurchase(Number(credits), note.trim());
+      const { balance } = await api.recordPurchase(
+        Number(credits),
+        note.trim(),
+      );
+      setRecorded(
+        `Achat de ${credits} crédit(s) enregistré : solde ${balance}.`,
+      );
       setCredits('');
       setNote('');
       setError(null);
       await Promise.all([props.onRecorded(), refreshShop()]);
     } catch (caught) {
       setError(asApiError(caught));
+      setRecorded(null);
     }
   };
 
@@ -96,6 +104,11 @@ function PurchaseForm(props: { onRecorded(): Promise<void> }) {
         Enregistrer
       </button>
       <ProblemMessage error={error} />
+      {recorded && (
+        <p role="status" className="notice">
+          {recorded}
+        </p>
+      )}
     </form>
   );
 }

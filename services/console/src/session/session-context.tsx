@@ -13,6 +13,8 @@ export interface Session {
   salesperson: string;
   setSalesperson(name: string): void;
   logout(): void;
+  /** Back to the choice of a shop, for an admin key; null for a shop key. */
+  leaveShop: (() => void) | null;
 }
 
 export const SessionContext = createContext<Session | null>(null);

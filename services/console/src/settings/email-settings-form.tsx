@@ -5,6 +5,8 @@ import type { EmailSettings, SmtpCheck } from '../api/api-types';
 import { ProblemMessage } from '../components/problem-message';
 import { asApiError, useLoaded } from '../hooks/use-loaded';
 import { useSession } from '../session/session-context';
+import { smtpCheckText } from './smtp-check-text';
+import type { TestedServer } from './smtp-check-text';
 
 interface Fields {
   fromAddress: string;
@@ -154,14 +156,18 @@ function ServerFieldset(props: {
 /** "Tester la connexion": the server as typed, or the stored password. */
 function ConnectionTest(props: { fields: Fields }) {
   const { api } = useSession();
-  const [result, setResult] = useState<SmtpCheck | null>(null);
+  const [result, setResult] = useState<{
+    check: SmtpCheck;
+    server: TestedServer;
+  } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
   const test = async () => {
     setBusy(true);
+    const smtp = smtpOf(props.fields);
     try {
-      setResult(await api.verifySmtp(smtpOf(props.fields)));
+      setResult({ check: await api.verifySmtp(smtp), server: smtp });
       setError(null);
     } catch (caught) {
       setError(asApiError(caught));
@@ -176,14 +182,20 @@ function ConnectionTest(props: { fields: Fields }) {
       <button type="button" onClick={test} disabled={busy}>
         Tester la connexion
       </button>
-      {result && (
-        <p role="status" className={result.ok ? 'notice' : 'warning-box'}>
-          {result.ok
-            ? 'Connexion réussie.'
-            : `Échec (${result.stage}${result.smtpCode ? `, code ${result.smtpCode}` : ''}) : ${result.message}`}
-        </p>
-      )}
+      {result && <CheckResult {...result} />}
       <ProblemMessage error={error} />
+    </div>
+  );
+}
+
+function CheckResult(props: { check: SmtpCheck; server: TestedServer }) {
+  const { check } = props;
+  return (
+    <div role="status" className={check.ok ? 'notice' : 'warning-box'}>
+      <p>{smtpCheckText(check, props.server)}</p>
+      {!check.ok && check.message && (
+        <p className="hint">Réponse : {check.message}</p>
+      )}
     </div>
   );
 }

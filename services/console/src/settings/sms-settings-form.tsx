@@ -5,16 +5,7 @@ import type { SendingWindow, Shop } from '../api/api-types';
 import { ProblemMessage } from '../components/problem-message';
 import { asApiError } from '../hooks/use-loaded';
 import { useSession } from '../session/session-context';
-
-const DAYS = ['Lun', 'Mar', 'Mer', 'Jeu', 'Ven', 'Sam', 'Dim'];
-
-// The French commercial window, what the API applies when none is set.
-const FRENCH_WINDOW: SendingWindow = {
-  days: [1, 2, 3, 4, 5, 6],
-  start: '08:00',
-  end: '20:00',
-  excludeHolidays: true,
-};
+import { DAYS, FRENCH_WINDOW } from './sending-window';
 
 const TEXT_FIELDS = [
   {

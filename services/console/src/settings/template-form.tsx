@@ -6,11 +6,14 @@ import { RichTextEditor } from '../email/rich-text-editor';
 import { useSession } from '../session/session-context';
 import { SmsTextField } from '../sms/sms-text-field';
 import { useSmsPreview } from '../sms/use-sms-preview';
+import { FRENCH_WINDOW, windowSummary } from './sending-window';
 
 /** "Libellé", "Type", then the message (SMS) or subject and body (e-mail). */
 export function TemplateForm(props: {
   channel: Channel;
   template: Template | null;
+  /** Put the caret in "Libellé" (a form just opened with "Nouveau"). */
+  focusLabel: boolean;
   onSave(input: TemplateInput): Promise<void>;
 }) {
   const { template, channel } = props;
@@ -41,6 +44,7 @@ export function TemplateForm(props: {
           id={id('label')}
           required
           maxLength={100}
+          autoFocus={props.focusLabel}
           value={label}
           onChange={(event) => setLabel(event.target.value)}
         />
@@ -103,19 +107,26 @@ function SmsBody(props: {
   kind: MessageKind;
   onChange(value: string): void;
 }) {
-  const { api } = useSession();
+  const { api, shop } = useSession();
   const area = useRef<HTMLTextAreaElement>(null);
   const live = useSmsPreview(api, { text: props.value, kind: props.kind });
   return (
-    <SmsTextField
-      id={props.id}
-      label="Message"
-      areaRef={area}
-      value={props.value}
-      onChange={props.onChange}
-      preview={live.preview}
-      stale={live.stale}
-      error={live.error}
-    />
+    <>
+      <SmsTextField
+        id={props.id}
+        label="Message"
+        areaRef={area}
+        value={props.value}
+        onChange={props.onChange}
+        preview={live.preview}
+        stale={live.stale}
+        error={live.error}
+      />
+      {props.kind === 'marketing' && (
+        <p className="hint">
+          {windowSummary(shop.sendingWindow ?? FRENCH_WINDOW)}
+        </p>
+      )}
+    </>
   );
 }

@@ -1,7 +1,9 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { ApiError } from '../api/api-error';
 import type { Channel, Template } from '../api/api-types';
 import type { TemplateInput } from '../api/shop-api';
+import { ConfirmDialog } from '../components/confirm-dialog';
 import { ProblemMessage } from '../components/problem-message';
 import { asApiError, useLoaded } from '../hooks/use-loaded';
 import { useSession } from '../session/session-context';
@@ -18,28 +20,40 @@ export function TemplateSettings(props: { channel: Channel }) {
   const { channel } = props;
   const templates = useLoaded(() => api.templates(channel), [api, channel]);
   const [selected, setSelected] = useState<Template | null>(null);
+  // A new blank form each time "Nouveau" is pressed, with the focus in it.
+  const [blankForm, setBlankForm] = useState(0);
+  const [saved, setSaved] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
 
-  const act = async (step: () => Promise<Template | null>) => {
+  const act = async (step: () => Promise<Template | null>, done: string) => {
     try {
       setSelected(await step());
       setError(null);
+      setSaved(done);
       await templates.reload();
     } catch (caught) {
       setError(asApiError(caught));
+      setSaved(null);
     }
   };
   const save = (input: TemplateInput) =>
-    act(() =>
-      selected
-        ? api.updateTemplate(selected.id, input)
-        : api.createTemplate({ ...input, channel }),
+    act(
+      () =>
+        selected
+          ? api.updateTemplate(selected.id, input)
+          : api.createTemplate({ ...input, channel }),
+      `« ${input.label} » est enregistré.`,
     );
-  const remove = () =>
+  const remove = (template: Template) =>
     act(async () => {
-      if (selected) await api.deleteTemplate(selected.id);
+      await api.deleteTemplate(template.id);
       return null;
-    });
+    }, `« ${template.label} » est supprimé.`);
+  const show = (template: Template | null) => {
+    setSelected(template);
+    setSaved(null);
+    if (!template) setBlankForm((count) => count + 1);
+  };
 
   return (
     <div className="card template-settings">
@@ -49,24 +63,75 @@ export function TemplateSettings(props: { channel: Channel }) {
           channel={channel}
           templates={templates.data?.items}
           selected={selected}
-          onSelect={setSelected}
+          onSelect={show}
         />
-        <div className="buttons vertical">
-          <button type="button" onClick={() => setSelected(null)}>
-            Nouveau
-          </button>
-          <button type="button" disabled={!selected} onClick={remove}>
-            Supprimer
-          </button>
-        </div>
+        <TemplateButtons
+          selected={selected}
+          onNew={() => show(null)}
+          onDelete={remove}
+        />
       </div>
       <ProblemMessage error={error} />
+      {saved && (
+        <p role="status" className="notice">
+          {saved}
+        </p>
+      )}
       <TemplateForm
-        key={selected?.id ?? 'new'}
+        key={selected?.id ?? `new-${blankForm}`}
         channel={channel}
         template={selected}
+        focusLabel={!selected && blankForm > 0}
         onSave={save}
       />
+    </div>
+  );
+}
+
+/** "Nouveau", and "Supprimer", which asks first. */
+function TemplateButtons(props: {
+  selected: Template | null;
+  onNew(): void;
+  onDelete(template: Template): Promise<void>;
+}) {
+  const { selected } = props;
+  const [confirming, setConfirming] = useState(false);
+  const newButton = useRef<HTMLButtonElement>(null);
+
+  const remove = async (template: Template) => {
+    await props.onDelete(template);
+    // "Supprimer" is now disabled: the focus goes to "Nouveau" instead,
+    // once the dialog is gone (the page behind it is inert until then).
+    flushSync(() => setConfirming(false));
+    newButton.current?.focus();
+  };
+
+  return (
+    <div className="buttons vertical">
+      <button type="button" ref={newButton} onClick={props.onNew}>
+        Nouveau
+      </button>
+      <button
+        type="button"
+        disabled={!selected}
+        onClick={() => setConfirming(true)}
+      >
+        Supprimer
+      </button>
+      {confirming && selected && (
+        <ConfirmDialog
+          title={`Supprimer « ${selected.label} » ?`}
+          confirmLabel="Supprimer"
+          cancelLabel="Garder"
+          onConfirm={() => remove(selected)}
+          onCancel={() => setConfirming(false)}
+        >
+          <p>
+            Le message prédéfini ne sera plus proposé à l'envoi. Les messages
+            déjà envoyés restent dans l'historique.
+          </p>
+        </ConfirmDialog>
+      )}
     </div>
   );
 }

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ApiError } from '../api/api-error';
-import type { MessageKind, SmsPreview } from '../api/api-types';
+import type { MessageKind, Shop, SmsPreview } from '../api/api-types';
 import type { ShopApi } from '../api/shop-api';
 import { asApiError } from '../hooks/use-loaded';
+import { useSession } from '../session/session-context';
 
 export interface SmsDraft {
   text: string;
@@ -26,6 +27,9 @@ export function useSmsPreview(api: ShopApi, draft: SmsDraft) {
   const [error, setError] = useState<ApiError | null>(null);
   const latest = useRef(0);
   const { text, kind, clientId, visitId } = draft;
+  // The server composes the SMS with these: ask again when Paramétrage
+  // changes them, though the text stayed the same.
+  const settings = smsSettingsOf(useSession().shop);
 
   useEffect(() => {
     const request = ++latest.current;
@@ -47,7 +51,7 @@ export function useSmsPreview(api: ShopApi, draft: SmsDraft) {
       }
     }, DEBOUNCE_MS);
     return () => window.clearTimeout(timer);
-  }, [api, text, kind, clientId, visitId]);
+  }, [api, text, kind, clientId, visitId, settings]);
 
   const current = latest.current;
   return {
@@ -62,4 +66,16 @@ export function useSmsPreview(api: ShopApi, draft: SmsDraft) {
         return answer;
       }),
   };
+}
+
+/** What of the shop goes into an SMS, as one comparable value. */
+function smsSettingsOf(shop: Shop): string {
+  return JSON.stringify([
+    shop.name,
+    shop.smsHeader,
+    shop.smsSignature,
+    shop.smsStopMention,
+    shop.miniSiteUrl,
+    shop.smsTransliterate,
+  ]);
 }
