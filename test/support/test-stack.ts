@@ -31,6 +31,7 @@ import {
   LocalDocumentStore,
   OctopushSmsProvider,
 } from '@optic/providers';
+import type { PrivateSmtpHosts } from '@optic/providers';
 import {
   CampaignQueue,
   createRedisConnection,
@@ -69,6 +70,11 @@ export interface TestStackOptions {
   logger?: Logger;
   /** Turn on the SMTP transports' debug log. @defaultValue false */
   smtpDebug?: boolean;
+  /**
+   * Shops' own SMTP servers at internal addresses, in the API and the
+   * e-mail worker. @defaultValue `allow`: the tests' servers are on 127.0.0.1
+   */
+  privateSmtpHosts?: PrivateSmtpHosts;
   /** Limit requests per API key. @defaultValue no limit */
   rateLimit?: { perSecond: number; windowSeconds?: number };
   /** Give each worker its ops HTTP server on a free port. @defaultValue false */
@@ -172,6 +178,7 @@ export async function startTestStack(
       publicBaseUrl: TEST_PUBLIC_BASE_URL,
       attachmentBytes: 8 * 1024 * 1024,
       smtpDebug: options.smtpDebug ?? false,
+      privateSmtpHosts: options.privateSmtpHosts ?? 'allow',
     },
     extraQueues: [fanouts.queue],
   });
@@ -194,6 +201,7 @@ export async function startTestStack(
     campaignRatePerSecond: options.campaignRatePerSecond,
     logger: options.logger ?? silentish(),
     smtpDebug: options.smtpDebug ?? false,
+    privateSmtpHosts: options.privateSmtpHosts ?? 'allow',
     ops: options.opsServers ? { port: 0 } : null,
   };
   const workers: RunningWorker[] = [];
@@ -256,6 +264,7 @@ interface WorkerSettings {
   campaignRatePerSecond?: number;
   logger: Logger;
   smtpDebug: boolean;
+  privateSmtpHosts: PrivateSmtpHosts;
   ops: { port: number } | null;
 }
 
@@ -317,6 +326,7 @@ async function startWorkers(s: WorkerSettings): Promise<RunningWorker[]> {
           secret: TEST_UNSUBSCRIBE_SECRET,
           baseUrl: TEST_PUBLIC_BASE_URL,
         },
+        privateSmtpHosts: s.privateSmtpHosts,
         logger: s.logger,
       }),
   );

@@ -3,13 +3,19 @@ import { DeliveryError, normalizeEmail, silentLogger } from '@optic/domain';
 import type { Logger, SecretBox } from '@optic/domain';
 import { suppress } from '@optic/db';
 import type { Document, Message, Shop } from '@optic/db';
-import { unsubscribeUrl } from '@optic/providers';
+import {
+  guardedSmtpSettings,
+  SmtpHostRefused,
+  translateSmtpError,
+  unsubscribeUrl,
+} from '@optic/providers';
 import type {
   DocumentStore,
   EmailAttachment,
   EmailLayout,
   EmailSender,
   OutgoingEmail,
+  PrivateSmtpHosts,
   SmtpRoute,
   SmtpSettings,
 } from '@optic/providers';
@@ -46,6 +52,12 @@ export interface EmailChannelOptions {
    * go out without a way to withdraw). @defaultValue null
    */
   unsubscribe?: { secret: string; baseUrl: string } | null;
+  /**
+   * Whether shops' own servers may be internal addresses; checked again at
+   * each send, after DNS (the relay, the operator's own, never is).
+   * @defaultValue `deny`
+   */
+  privateSmtpHosts?: PrivateSmtpHosts;
   logger?: Logger;
 }
 
@@ -100,7 +112,7 @@ export class EmailChannel implements ChannelHandler {
 
   async send(context: SendContext): Promise<SendOutcome> {
     const { message, shop } = context;
-    const route = this.routeOf(shop);
+    const route = await this.routeOf(shop);
     const unsubscribe = this.unsubscribeUrlOf(message);
     const rendered = await renderEmail(this.options.layout, {
       body: message.body,
@@ -169,20 +181,44 @@ export class EmailChannel implements ChannelHandler {
     });
   }
 
-  private routeOf(shop: Shop): SmtpRoute {
+  private async routeOf(shop: Shop): Promise<SmtpRoute> {
     if (!shop.smtpHost) {
       return { poolKey: RELAY_POOL, settings: this.options.defaultSmtp };
     }
-    return {
-      poolKey: `shop:${shop.id}`,
-      settings: {
-        host: shop.smtpHost,
-        port: shop.smtpPort ?? 587,
-        tlsMode: shop.smtpTlsMode,
-        user: shop.smtpUser,
-        password: this.passwordOf(shop),
-      },
-    };
+    const settings = await this.guarded({
+      host: shop.smtpHost,
+      port: shop.smtpPort ?? 587,
+      tlsMode: shop.smtpTlsMode,
+      user: shop.smtpUser,
+      password: this.passwordOf(shop),
+    });
+    return { poolKey: `shop:${shop.id}`, settings };
+  }
+
+  /**
+   * The shop's server as checked now: saved settings were checked when
+   * saved, but the policy may have changed since and a name may now
+   * resolve elsewhere. A refusal is permanent; a failed lookup is retried
+   * as any unreachable server.
+   */
+  private async guarded(settings: SmtpSettings): Promise<SmtpSettings> {
+    try {
+      return await guardedSmtpSettings(
+        settings,
+        this.options.privateSmtpHosts ?? 'deny',
+      );
+    } catch (error) {
+      if (!(error instanceof SmtpHostRefused)) throw translateSmtpError(error);
+      throw new DeliveryError(
+        'PROVIDER_REJECTED',
+        `the shop's SMTP server is refused (${error.message})`,
+        {
+          channel: 'email',
+          provider: this.provider,
+          providerCode: error.code,
+        },
+      );
+    }
   }
 
   private passwordOf(shop: Shop): string | null {

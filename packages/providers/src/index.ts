@@ -4,6 +4,7 @@ export * from './sms/octopush-errors';
 export * from './email/email-body-sanitizer';
 export * from './email/email-layout';
 export * from './email/email-sender';
+export * from './email/smtp-host-guard';
 export * from './email/smtp-errors';
 export * from './email/unsubscribe-token';
 export * from './storage/document-store';

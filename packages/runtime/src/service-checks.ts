@@ -6,10 +6,23 @@ const REDIS_HINT =
 const POSTGRES_HINT =
   'start one with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start';
 
-/** Hides a password in a URL before it is shown to anyone. */
+/**
+ * Hides the password of a URL before it is shown to anyone: in the
+ * authority (`user:pass@`, `:pass@`, up to the last `@`, so a password
+ * holding one is hidden whole; with or without a scheme, as a malformed
+ * value may come) and in a `password=` parameter (libpq reads one).
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  return url
+    .replace(/^((?:[a-z][a-z\d+.-]*:)?\/\/)?([^:/@]*):.*@/i, '$1$2:***@')
+    .replace(/([?&](?:password|pass|pwd|secret|token)=)[^&#]*/gi, '$1***');
 }
+
+// Postgres's "invalid authorization specification" class (28000: no such
+// role, refused by pg_hba.conf; 28P01: wrong password); Redis's refusals.
+const POSTGRES_AUTH_CODES = new Set(['28000', '28P01']);
+const REDIS_AUTH_REPLY =
+  /^(WRONGPASS|NOAUTH|NOPERM)|invalid (username-)?password/i;
 
 /**
  * Connects once to Redis and returns null, or a sentence saying that it
@@ -33,6 +46,9 @@ export async function checkRedis(url: string): Promise<string | null> {
     return null;
   } catch (error) {
     const reason = (cause ?? (error as Error)).message;
+    if (REDIS_AUTH_REPLY.test(reason)) {
+      return `Redis at ${redactUrl(url)} refused the credentials (${reason}); check the user and password in REDIS_URL`;
+    }
     return `Redis is unreachable at ${redactUrl(url)} (${reason}); set REDIS_URL or ${REDIS_HINT}`;
   } finally {
     redis.disconnect();
@@ -45,7 +61,11 @@ export async function checkPostgres(url: string): Promise<string | null> {
     await ensureDatabase(url);
     return null;
   } catch (error) {
-    return `PostgreSQL is unreachable at ${redactUrl(url)} (${(error as Error).message}); set DATABASE_URL or ${POSTGRES_HINT}`;
+    const { code, message } = error as Error & { code?: string };
+    if (code && POSTGRES_AUTH_CODES.has(code)) {
+      return `PostgreSQL at ${redactUrl(url)} refused the authentication (${message}); check the user and password in DATABASE_URL`;
+    }
+    return `PostgreSQL is unreachable at ${redactUrl(url)} (${message}); set DATABASE_URL or ${POSTGRES_HINT}`;
   }
 }
 

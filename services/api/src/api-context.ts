@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Clock, Logger, SecretBox } from '@optic/domain';
 import type { CampaignService } from '@optic/delivery';
-import type { DocumentStore } from '@optic/providers';
+import type { DocumentStore, PrivateSmtpHosts } from '@optic/providers';
 import type { MessageProducer } from '@optic/queue';
 import type { RateLimitSettings } from './auth/rate-limit';
 
@@ -48,4 +48,9 @@ export interface ApiEmailSettings {
   attachmentBytes: number;
   /** Log whole SMTP conversations of settings checks at `debug`. */
   smtpDebug: boolean;
+  /**
+   * Whether shops' own SMTP servers may be internal addresses.
+   * @defaultValue `deny`
+   */
+  privateSmtpHosts?: PrivateSmtpHosts;
 }

@@ -1,20 +1,27 @@
 import { z } from 'zod';
-import { commonEnv, intEnv, parseEnv } from '@optic/runtime';
+import {
+  commonEnv,
+  intEnv,
+  parseEnv,
+  placeholderSecret,
+  shopSmtpEnv,
+  withShopSmtpPolicy,
+} from '@optic/runtime';
 
 /** The API's settings, read once from the environment. */
 export function loadConfig(
   env: Record<string, string | undefined> = process.env,
 ) {
-  return parseEnv(
+  const config = parseEnv(
     {
       ...commonEnv,
       API_HOST: z.string().default('127.0.0.1'),
       API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
       DATABASE_POOL_SIZE: intEnv(10),
-      OCTOPUSH_WEBHOOK_TOKEN: z
-        .string()
-        .min(16, 'at least 16 characters (openssl rand -hex 16)')
-        .default('local-webhook-token-change-me'),
+      OCTOPUSH_WEBHOOK_TOKEN: placeholderSecret(
+        'local-webhook-token-change-me',
+        'openssl rand -hex 16',
+      ),
       // Callbacks whose own date is older than this are refused as replays.
       WEBHOOK_REPLAY_WINDOW_HOURS: intEnv(24),
       DOCUMENTS_DIR: z.string().min(1).default('.data/documents'),
@@ -22,15 +29,16 @@ export function loadConfig(
       // All documents of one e-mail; 15 MiB is about 20 MB once in base64,
       // under the 25 MB most mail servers take.
       EMAIL_ATTACHMENTS_MAX_BYTES: intEnv(15 * 1024 * 1024),
-      UNSUBSCRIBE_SECRET: z
-        .string()
-        .min(16, 'at least 16 characters (openssl rand -hex 32)')
-        .default('local-unsubscribe-secret-change-me'),
+      UNSUBSCRIBE_SECRET: placeholderSecret(
+        'local-unsubscribe-secret-change-me',
+        'openssl rand -hex 32',
+      ),
       PUBLIC_BASE_URL: z
         .url({ protocol: /^https?$/ })
         .default('http://127.0.0.1:3000'),
       // Logs whole SMTP conversations of settings checks (troubleshooting).
       SMTP_DEBUG: z.enum(['true', 'false']).default('false'),
+      ...shopSmtpEnv,
       // Per API key; the window's allowance (rate × window) is the burst.
       RATE_LIMIT_PER_SECOND: intEnv(20),
       RATE_LIMIT_WINDOW_SECONDS: intEnv(10),
@@ -40,6 +48,7 @@ export function loadConfig(
     },
     env,
   );
+  return withShopSmtpPolicy(config);
 }
 
 export type ApiConfig = ReturnType<typeof loadConfig>;

@@ -1,11 +1,19 @@
 import { z } from 'zod';
-import { commonEnv, intEnv, parseEnv, recoveryEnv } from '@optic/runtime';
+import {
+  commonEnv,
+  intEnv,
+  parseEnv,
+  placeholderSecret,
+  recoveryEnv,
+  shopSmtpEnv,
+  withShopSmtpPolicy,
+} from '@optic/runtime';
 
 /** The e-mail worker's settings, read once from the environment. */
 export function loadConfig(
   env: Record<string, string | undefined> = process.env,
 ) {
-  return parseEnv(
+  const config = parseEnv(
     {
       ...commonEnv,
       // /metrics, /healthz and /readyz of this worker; 0 turns them off.
@@ -20,11 +28,12 @@ export function loadConfig(
         .optional(),
       // Logs whole SMTP conversations, messages included (troubleshooting).
       SMTP_DEBUG: z.enum(['true', 'false']).default('false'),
+      ...shopSmtpEnv,
       // The same values as the API's: they sign and point the unsubscribe links.
-      UNSUBSCRIBE_SECRET: z
-        .string()
-        .min(16, 'at least 16 characters (openssl rand -hex 32)')
-        .default('local-unsubscribe-secret-change-me'),
+      UNSUBSCRIBE_SECRET: placeholderSecret(
+        'local-unsubscribe-secret-change-me',
+        'openssl rand -hex 32',
+      ),
       PUBLIC_BASE_URL: z
         .url({ protocol: /^https?$/ })
         .default('http://127.0.0.1:3000'),
@@ -46,6 +55,7 @@ export function loadConfig(
     },
     env,
   );
+  return withShopSmtpPolicy(config);
 }
 
 export type EmailWorkerConfig = ReturnType<typeof loadConfig>;

@@ -94,6 +94,7 @@ function emailChannel(
       secret: config.UNSUBSCRIBE_SECRET,
       baseUrl: config.PUBLIC_BASE_URL,
     },
+    privateSmtpHosts: config.SHOP_SMTP_PRIVATE_HOSTS,
     logger,
   });
 }

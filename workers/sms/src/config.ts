@@ -14,6 +14,9 @@ export function loadConfig(
       METRICS_HOST: z.string().min(1).default('127.0.0.1'),
       OCTOPUSH_URL: z.string().url().default('http://127.0.0.1:4010'),
       OCTOPUSH_LOGIN: z.string().min(1).default('demo@optic.local'),
+      // The sandbox's key. Not a placeholderSecret: it opens nothing of
+      // ours, Octopush refuses it at the first send (AUTH_FAILED, visible),
+      // and the Compose stack uses it, in production mode, with the sandbox.
       OCTOPUSH_API_KEY: z.string().min(1).default('sandbox-key'),
       OCTOPUSH_TIMEOUT_MS: intEnv(10_000),
       SMS_COUNTER_CONCURRENCY: intEnv(20),

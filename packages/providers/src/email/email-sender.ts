@@ -31,6 +31,11 @@ export interface SmtpSettings {
   secure?: boolean;
   user?: string | null;
   password?: string | null;
+  /**
+   * The name TLS checks the certificate against, when `host` is the
+   * address it was resolved to. @defaultValue `host`
+   */
+  servername?: string;
 }
 
 /** A server and the pool it gets: one pool per key (a shop, the relay). */
@@ -229,6 +234,7 @@ export class EmailSender {
     return {
       host: settings.host,
       port: settings.port,
+      servername: settings.servername,
       secure: mode === 'tls',
       requireTLS: mode === 'starttls',
       ignoreTLS: mode === 'none',
@@ -283,6 +289,7 @@ function fingerprintOf(settings: SmtpSettings): string {
     .update(
       JSON.stringify([
         settings.host,
+        settings.servername ?? '',
         settings.port,
         tlsModeOf(settings),
         settings.user ?? '',

@@ -12,7 +12,13 @@ import type { OperationSpec } from '../openapi/operation-spec';
 import { ApiProblem } from '../http/problem';
 import { parse } from '../http/validate';
 import { findClient } from './clients.routes';
-import { emailSubject, refuseUnsafeHtml } from './email-checks';
+import {
+  allowedSmtpServer,
+  emailSubject,
+  refuseUnsafeHtml,
+  UNREACHABLE_SMTP,
+  verificationShown,
+} from './email-checks';
 import { loadShop, shopOf } from './shop-scope';
 import { refuseUnknownFields } from './templates.routes';
 
@@ -103,6 +109,7 @@ export function emailRoutes(context: ApiContext): Router {
     const shop = shopOf(res);
     const input = parse(emailSettings, req.body);
     const changes = settingsColumns(context, shop, input);
+    if (input.smtp) await refuseServerOnSave(context, input.smtp, changes);
 
     await context.dataSource.manager.update(Shop, { id: shop.id }, changes);
     const saved = await context.dataSource.manager.findOneByOrFail(Shop, {
@@ -151,7 +158,11 @@ function verifyHandler(context: ApiContext): RequestHandler {
       ? smtpSettingsOf(context, shop, input.smtp)
       : storedSmtpSettings(context, shop);
 
-    const result = await sender.verify(settings);
+    const policy = privateSmtpHostsOf(context);
+    const reachable = await allowedSmtpServer(policy, settings);
+    const result = reachable
+      ? verificationShown(policy, await sender.verify(reachable))
+      : UNREACHABLE_SMTP;
     res.json({
       host: settings.host,
       port: settings.port,
@@ -159,6 +170,30 @@ function verifyHandler(context: ApiContext): RequestHandler {
       ...result,
     });
   };
+}
+
+/** The platform's policy on shops' servers at internal addresses. */
+function privateSmtpHostsOf(context: ApiContext) {
+  return context.email.privateSmtpHosts ?? 'deny';
+}
+
+/**
+ * A server saved under `deny` must be public and get no password in
+ * clear; a name that does not resolve yet is saved, and checked again at
+ * each send.
+ */
+async function refuseServerOnSave(
+  context: ApiContext,
+  smtp: SmtpServerInput,
+  changes: Partial<Shop>,
+): Promise<void> {
+  await allowedSmtpServer(privateSmtpHostsOf(context), {
+    host: smtp.host,
+    port: smtp.port,
+    tlsMode: smtp.tlsMode,
+    // Only whether a password goes with it matters here: its sealed form.
+    password: changes.smtpPasswordEnc,
+  });
 }
 
 /** The e-mail settings as the API shows them: the password never. */
@@ -424,6 +459,6 @@ export const emailOperations: OperationSpec[] = [
       'Connect to the SMTP server (given, or saved) and say what it said',
     body: verifyRequest,
     answers: [{ description: "The server's answer" }],
-    problems: [409],
+    problems: [409, 422],
   },
 ];
