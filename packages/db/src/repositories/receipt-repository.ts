@@ -16,6 +16,26 @@ export interface IncomingReceipt {
 }
 
 /**
+ * How a receipt found its message: by its ticket; by the one SMS to its
+ * number sent without a ticket (see {@link receiptRepository.record});
+ * not at all because several such SMS could be it; or not at all.
+ */
+export type ReceiptMatch = 'ticket' | 'ticketless' | 'ambiguous' | 'none';
+
+export interface RecordedReceipt {
+  /** The message the receipt belongs to, when one was found. */
+  messageId: string | null;
+  match: ReceiptMatch;
+  /** The ticketless SMS it could belong to, when `ambiguous`. */
+  candidates: string[];
+}
+
+// A ticketless SMS older than this is no candidate. It equals the default
+// of SMS_RECEIPT_TIMEOUT_HOURS, after which the sweeper expires `sent`
+// messages anyway; a shorter timeout narrows the window further.
+const TICKETLESS_WINDOW_MS = 72 * 3_600_000;
+
+/**
  * Delivery receipts. Every receipt is stored, even one that arrives before
  * its send is recorded, and the message's state is derived from all the
  * receipts of its send: any failure wins (a multi-part SMS with one part
@@ -23,19 +43,31 @@ export interface IncomingReceipt {
  * duplicate changes nothing.
  */
 export const receiptRepository = {
-  /** Stores a receipt and applies it; returns the message it moved, if any. */
+  /**
+   * Stores a receipt and applies it. A ticket of no message may be one
+   * whose record was lost: a worker killed after Octopush accepted an SMS
+   * resends it, Octopush answers "already seen" (120) without the ticket,
+   * and the SMS is recorded `sent` without one. The receipt then goes to
+   * the only `sent`, ticketless SMS of the same provider to its number in
+   * the last 72 hours, which takes the ticket; with several such SMS it
+   * cannot tell which, and stays unattached. Callbacks carry no account,
+   * so every shop's SMS are candidates.
+   */
   async record(
     manager: EntityManager,
     receipt: IncomingReceipt,
     now: Date,
-  ): Promise<string | null> {
+  ): Promise<RecordedReceipt> {
     await lockSend(manager, receipt.provider, receipt.providerId);
 
     const messages: { id: string }[] = await manager.query(
       `SELECT id FROM message WHERE provider = $1 AND provider_id = $2`,
       [receipt.provider, receipt.providerId],
     );
-    const messageId = messages[0]?.id ?? null;
+    const found = messages[0]
+      ? recorded(messages[0].id, 'ticket')
+      : await adoptTicketless(manager, receipt, now);
+    const messageId = found.messageId;
     await manager.query(
       `INSERT INTO sms_receipt (provider, provider_id, number, status, outcome,
          occurred_at, received_at, message_id)
@@ -51,8 +83,16 @@ export const receiptRepository = {
         messageId,
       ],
     );
+    // Earlier receipts of an adopted ticket (an ACK, say) were stored alone.
+    if (found.match === 'ticketless')
+      await linkReceipts(
+        manager,
+        receipt.provider,
+        receipt.providerId,
+        messageId!,
+      );
     if (messageId) await applyReceipts(manager, messageId, now);
-    return messageId;
+    return found;
   },
 
   /**
@@ -67,15 +107,75 @@ export const receiptRepository = {
     now: Date,
   ): Promise<void> {
     await lockSend(manager, provider, providerId);
-    const attached = await updateReturning(
+    const attached = await linkReceipts(
       manager,
-      `UPDATE sms_receipt SET message_id = $3
-       WHERE provider = $1 AND provider_id = $2 AND message_id IS NULL RETURNING id`,
-      [provider, providerId, messageId],
+      provider,
+      providerId,
+      messageId,
     );
-    if (attached.length > 0) await applyReceipts(manager, messageId, now);
+    if (attached > 0) await applyReceipts(manager, messageId, now);
   },
 };
+
+function recorded(
+  messageId: string | null,
+  match: ReceiptMatch,
+  candidates: string[] = [],
+): RecordedReceipt {
+  return { messageId, match, candidates };
+}
+
+/**
+ * Gives the receipt's ticket to the one ticketless SMS it can be for. The
+ * rows are locked, and one adopted meanwhile by a receipt of another
+ * ticket no longer qualifies once that receipt commits.
+ */
+async function adoptTicketless(
+  manager: EntityManager,
+  receipt: IncomingReceipt,
+  now: Date,
+): Promise<RecordedReceipt> {
+  const candidates: { id: string }[] = await manager.query(
+    `SELECT id FROM message
+     WHERE status = 'sent' AND sent_at > $1 AND channel = 'sms'
+       AND provider = $2 AND provider_id IS NULL AND recipient = $3
+     ORDER BY id LIMIT 2 FOR UPDATE`,
+    [
+      new Date(now.getTime() - TICKETLESS_WINDOW_MS),
+      receipt.provider,
+      e164(receipt.number),
+    ],
+  );
+  const ids = candidates.map((c) => c.id);
+  if (ids.length > 1) return recorded(null, 'ambiguous', ids);
+  if (!ids[0]) return recorded(null, 'none');
+
+  await manager.query(
+    `UPDATE message SET provider_id = $2, updated_at = $3 WHERE id = $1`,
+    [ids[0], receipt.providerId, now],
+  );
+  return recorded(ids[0], 'ticketless');
+}
+
+/** Numbers are stored in E.164; a provider may drop the `+` or space them. */
+function e164(number: string): string {
+  return `+${number.replace(/\D/g, '')}`;
+}
+
+async function linkReceipts(
+  manager: EntityManager,
+  provider: string,
+  providerId: string,
+  messageId: string,
+): Promise<number> {
+  const linked = await updateReturning(
+    manager,
+    `UPDATE sms_receipt SET message_id = $3
+     WHERE provider = $1 AND provider_id = $2 AND message_id IS NULL RETURNING id`,
+    [provider, providerId, messageId],
+  );
+  return linked.length;
+}
 
 /**
  * Receipts of one send and the record of that send take the same lock, so

@@ -28,5 +28,13 @@ export function parseOctopushDate(value: string): Date | null {
   if (!match) return null;
   const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
   const date = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
-  return Number.isNaN(date.getTime()) ? null : date;
+  // Date.UTC rolls `02-31` or `25:00` over into another day: refuse them.
+  const exists =
+    date.getUTCFullYear() === y &&
+    date.getUTCMonth() === mo! - 1 &&
+    date.getUTCDate() === d &&
+    date.getUTCHours() === h &&
+    date.getUTCMinutes() === mi &&
+    date.getUTCSeconds() === s;
+  return exists ? date : null;
 }

@@ -4,6 +4,7 @@ import type { RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { isStopReply } from '@optic/domain';
 import { receiptRepository, recordOptOut, replyRepository } from '@optic/db';
+import type { RecordedReceipt } from '@optic/db';
 import { octopushReceiptOutcome, parseOctopushDate } from '@optic/providers';
 import type { ApiContext } from '../api-context';
 import type { OperationSpec } from '../openapi/operation-spec';
@@ -105,7 +106,7 @@ async function recordReceipt(
   input: z.infer<typeof receipt>,
   at: Date,
 ): Promise<void> {
-  await context.dataSource.transaction((manager) =>
+  const recorded = await context.dataSource.transaction((manager) =>
     receiptRepository.record(
       manager,
       {
@@ -119,6 +120,21 @@ async function recordReceipt(
       context.clock.now(),
     ),
   );
+  logTicketless(context, recorded);
+}
+
+/** Says when a receipt was matched, or not, without its ticket. */
+function logTicketless(context: ApiContext, recorded: RecordedReceipt): void {
+  if (recorded.match === 'ticketless') {
+    context.logger.info('receipt matched to an SMS sent without a ticket', {
+      messageId: recorded.messageId,
+    });
+  } else if (recorded.match === 'ambiguous') {
+    context.logger.warn(
+      'receipt of an unknown ticket left unattached: several SMS sent without a ticket to its number',
+      { messageIds: recorded.candidates },
+    );
+  }
 }
 
 /**
