@@ -149,7 +149,12 @@ describe('the API with bad input', () => {
           raw(JSON.stringify({ ...SHOP, name: 'x'.repeat(1_100_000) }), {
             'content-type': 'application/json',
           }),
-        { status: 413, code: 'body_too_large', paths: [] },
+        {
+          status: 413,
+          code: 'payload_too_large',
+          paths: ['(body)'],
+          messages: { '(body)': /1048576 bytes/ },
+        },
       );
     });
   });
@@ -158,7 +163,7 @@ describe('the API with bad input', () => {
     it.each([
       ['GET', '/v1/nothing'],
       ['POST', '/v1/shops/00000000-0000-4000-8000-000000000000/orders'],
-      ['DELETE', '/v1/shops'],
+      ['PATCH', '/v1/nothing'],
     ])('answers 404 route_not_found for %s %s', async (method, url) => {
       await expectRefusedWithoutTrace(
         stack,

@@ -113,8 +113,8 @@ describe('POST /v1/shops/:shopId/documents with bad input', () => {
         what: 'the file is one byte over the limit',
         upload: (): Upload => ({ clientId, files: { file: LIMIT + 1 } }),
         expected: {
-          status: 422,
-          code: 'file_too_large',
+          status: 413,
+          code: 'payload_too_large',
           paths: ['file'],
           messages: { file: new RegExp(`${LIMIT} bytes`) },
         },

@@ -164,16 +164,16 @@ describe('documents of a client and of a visit', () => {
       },
     );
 
-    it('answers 422 file_too_large for a 30 MB file', async () => {
+    it('answers 413 payload_too_large for a 30 MB file', async () => {
       const response = await upload(stack, shopId, {
         clientId,
         name: 'scan.pdf',
         content: Buffer.concat([FILES.pdf, Buffer.alloc(30 * 1024 * 1024)]),
       });
 
-      expect(response.status).toBe(422);
+      expect(response.status).toBe(413);
       expect(response.data).toMatchObject({
-        code: 'file_too_large',
+        code: 'payload_too_large',
         errors: [
           { path: 'file', message: expect.stringMatching(/5242880 bytes/) },
         ],

@@ -189,7 +189,7 @@ describe('API keys and roles', () => {
     const response = await stack.api.post('/v1/shops', big);
 
     expect(response.status).toBe(413);
-    expect(response.data.code).toBe('body_too_large');
+    expect(response.data.code).toBe('payload_too_large');
     expect(response.headers).toEqual(
       expect.objectContaining({
         'x-content-type-options': 'nosniff',

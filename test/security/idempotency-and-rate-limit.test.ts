@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AxiosInstance } from 'axios';
 import { buyCredits, createClient, createShop } from '../support/api-fixtures';
 import { startTestStack } from '../support/test-stack';
 import type { TestStack } from '../support/test-stack';
@@ -80,27 +81,75 @@ describe('Idempotency-Key', () => {
     expect(await messageCount()).toBe(before);
   });
 
-  it('keys are per API key: another key may reuse the same value', async () => {
-    const key = randomUUID();
-    const other = clientWithKey(
-      stack,
-      (await createShopKey(stack, shopId, 'staff')).key,
-    );
+  describe('with keys of shops', () => {
+    const sendWith = (
+      api: AxiosInstance,
+      key: string,
+      target = { shopId, clientId },
+    ) =>
+      api.post(
+        `/v1/shops/${target.shopId}/messages`,
+        {
+          channel: 'sms',
+          clientId: target.clientId,
+          body: 'Vos lunettes sont prêtes',
+          salesperson: 'Julie',
+        },
+        { headers: { 'Idempotency-Key': key } },
+      );
+    const staffOf = async (shop: string): Promise<AxiosInstance> =>
+      clientWithKey(stack, (await createShopKey(stack, shop, 'staff')).key);
 
+    it('answers another key of the same shop with the first answer', async () => {
+      const key = randomUUID();
+      const [till, backOffice] = [await staffOf(shopId), await staffOf(shopId)];
+      const first = await sendWith(till, key);
+      const before = await messageCount();
+
+      const second = await sendWith(backOffice, key);
+
+      expect(first.status).toBe(202);
+      expect([second.status, second.data.id]).toEqual([202, first.data.id]);
+      expect(second.headers['idempotent-replayed']).toBe('true');
+      expect(await messageCount()).toBe(before);
+    });
+
+    it('lets another shop use the same value for its own request', async () => {
+      const key = randomUUID();
+      const otherShopId = await createShop(stack.api);
+      await buyCredits(stack.api, otherShopId, 10);
+      const other = {
+        shopId: otherShopId,
+        clientId: await createClient(stack.api, otherShopId),
+      };
+      const first = await sendWith(await staffOf(shopId), key);
+
+      const second = await sendWith(await staffOf(otherShopId), key, other);
+
+      expect(second.status).toBe(202);
+      expect(second.data.id).not.toBe(first.data.id);
+      expect(second.headers['idempotent-replayed']).toBeUndefined();
+    });
+  });
+
+  it('reads the same fields in another order as the same request', async () => {
+    const key = randomUUID();
     const first = await send(key);
-    const second = await other.post(
+    const before = await messageCount();
+
+    const reordered = await stack.api.post(
       `/v1/shops/${shopId}/messages`,
       {
-        channel: 'sms',
-        clientId,
-        body: 'Vos lunettes sont prêtes',
         salesperson: 'Julie',
+        body: 'Vos lunettes sont prêtes',
+        clientId,
+        channel: 'sms',
       },
       { headers: { 'Idempotency-Key': key } },
     );
 
-    expect(second.status).toBe(202);
-    expect(second.data.id).not.toBe(first.data.id);
+    expect([reordered.status, reordered.data.id]).toEqual([202, first.data.id]);
+    expect(await messageCount()).toBe(before);
   });
 
   it('answers 409 while the first request is still in progress', async () => {
@@ -190,5 +239,27 @@ describe('rate limit per key', () => {
       1,
     );
     expect((await other.get(`/v1/shops/${shopId}`)).status).toBe(200);
+  });
+
+  it('answers 429 with Retry-After to an address whose keys keep failing', async () => {
+    const unknown = clientWithKey(stack, 'oc_not-a-key-of-anyone-0123456789');
+    const shopKey = clientWithKey(
+      stack,
+      (await createShopKey(stack, shopId, 'staff')).key,
+    );
+
+    let answer = await unknown.get(`/v1/shops/${shopId}`);
+    const statuses = [answer.status];
+    while (answer.status === 401 && statuses.length < 300) {
+      answer = await unknown.get(`/v1/shops/${shopId}`);
+      statuses.push(answer.status);
+    }
+
+    expect(statuses[0]).toBe(401);
+    expect([answer.status, answer.data.code]).toEqual([429, 'rate_limited']);
+    expect(answer.data.title).toMatch(/failed authentications/);
+    expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // A shop sharing the address (a proxy, a shop's network) is not shut out.
+    expect((await shopKey.get(`/v1/shops/${shopId}`)).status).toBe(200);
   });
 });

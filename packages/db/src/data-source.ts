@@ -16,6 +16,7 @@ import { ClientRecords1764900000000 } from './migrations/1764900000000-client-re
 import { EmailChannel1764950000000 } from './migrations/1764950000000-email-channel';
 import { ApiKeys1765100000000 } from './migrations/1765100000000-api-keys';
 import { LowCreditThreshold1765200000000 } from './migrations/1765200000000-low-credit-threshold';
+import { IdempotencyScope1765300000000 } from './migrations/1765300000000-idempotency-scope';
 
 export const ENTITIES = [
   Shop,
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   Campaigns1765000000000,
   ApiKeys1765100000000,
   LowCreditThreshold1765200000000,
+  IdempotencyScope1765300000000,
 ];
 
 export interface DatabaseOptions {

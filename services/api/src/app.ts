@@ -7,6 +7,8 @@ import { rateLimit } from './auth/rate-limit';
 import { routeRoles } from './auth/route-roles';
 import { apiKeyInfoRoutes } from './console/api-key-info.routes';
 import { consoleRoutes } from './console/console.routes';
+import { jsonBodies } from './http/json-body';
+import { methodNotAllowed } from './http/method-not-allowed';
 import { notFoundRoute, problemHandler } from './http/problem';
 import { documentationRoutes } from './openapi/docs.routes';
 import {
@@ -46,6 +48,9 @@ const SECURITY_HEADERS = {
   contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
 };
 
+/** Ample for any request of the API; uploads have their own limits. */
+const JSON_BODY_MAX_BYTES = 1024 * 1024;
+
 /** The HTTP API: validates, persists, enqueues; never calls a provider. */
 export function createApp(context: ApiContext): Express {
   const app = express();
@@ -57,7 +62,7 @@ export function createApp(context: ApiContext): Express {
   app.use(authenticate(context));
   if (context.rateLimit) app.use(rateLimit(context.rateLimit));
   app.use(routeRoles());
-  app.use(express.json({ limit: '1mb' }));
+  app.use(jsonBodies(JSON_BODY_MAX_BYTES));
 
   app.use(healthRoutes(context));
   app.use(consoleRoutes());
@@ -85,6 +90,7 @@ export function createApp(context: ApiContext): Express {
   app.use(octopushWebhookRoutes(context));
   app.use(documentationRoutes());
 
+  app.use(methodNotAllowed(app));
   app.use(notFoundRoute);
   app.use(problemHandler(context.logger));
   return app;

@@ -62,7 +62,8 @@ const SEARCH_DAYS = 400;
 /**
  * Validates a {@link SendingWindow} from outside (shop settings, API).
  * Refuses an empty `days`, a day outside 1..7 or repeated, a time not
- * `HH:MM` from 00:00 to 23:59, and an `end` not after `start`; each
+ * `HH:MM` from 00:00 to 23:59, an `end` not after `start` and any other
+ * field (a misspelt one would otherwise be dropped silently); each
  * message names the rule.
  *
  * @example sendingWindowSchema.parse({
@@ -71,7 +72,7 @@ const SEARCH_DAYS = 400;
  * })
  */
 export const sendingWindowSchema: z.ZodType<SendingWindow> = z
-  .object({
+  .strictObject({
     days: z
       .array(
         z

@@ -1,8 +1,9 @@
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { findActiveApiKey, touchApiKey } from '@optic/db';
 import type { ApiKeyRecord, ApiKeyRole } from '@optic/db';
 import type { ApiContext } from '../api-context';
 import { ApiProblem } from '../http/problem';
+import { countFailedAuthentication } from './rate-limit';
 
 /** Paths that carry their own proof (or none is needed): no API key. */
 const PUBLIC_PATHS = [
@@ -26,8 +27,9 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]{10,200})$/;
 
 /**
  * Finds the caller's key from `Authorization: Bearer <key>` and keeps it in
- * `res.locals.apiKey`; 401 without a key, with an unknown or revoked one.
- * The key itself is never logged.
+ * `res.locals.apiKey`; 401 without a key, with an unknown or revoked one,
+ * 429 once an address fails too often (when rate limits are on). The key
+ * itself is never logged.
  */
 export function authenticate(context: ApiContext): RequestHandler {
   return async (req, res, next) => {
@@ -41,12 +43,26 @@ export function authenticate(context: ApiContext): RequestHandler {
     const key = presented
       ? await findActiveApiKey(context.dataSource.manager, presented)
       : null;
-    if (!key) throw unauthorized();
+    if (!key) {
+      if (context.rateLimit) {
+        await countFailedAuthentication(
+          context.rateLimit,
+          clientAddress(req),
+          res,
+        );
+      }
+      throw unauthorized();
+    }
 
     await touchApiKey(context.dataSource.manager, key.id, context.clock.now());
     res.locals.apiKey = key;
     next();
   };
+}
+
+// The socket's address unless Express is told to trust a proxy's header.
+function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
 export function apiKeyOf(res: Response): ApiKeyRecord {
@@ -65,11 +81,15 @@ export function requireRole(role: ApiKeyRole): RequestHandler {
       throw new ApiProblem(
         403,
         'forbidden',
-        `this route needs a ${role} key, the key used is ${key.role}`,
+        `this route needs ${withArticle(role)} key, the key used is ${key.role}`,
       );
     }
     next();
   };
+}
+
+function withArticle(role: ApiKeyRole): string {
+  return role === 'admin' ? 'an admin' : `a ${role}`;
 }
 
 function unauthorized(): ApiProblem {

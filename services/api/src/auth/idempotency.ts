@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
+import type { ApiKeyRecord } from '@optic/db';
 import type { ApiContext } from '../api-context';
 import { ApiProblem } from '../http/problem';
 import { apiKeyOf } from './authenticate';
@@ -14,12 +15,19 @@ interface StoredRequest {
   response: { status: number; body: unknown; location?: string } | null;
 }
 
+/** Who an `Idempotency-Key` value belongs to, and who sent it. */
+interface Claimant {
+  scope: string;
+  keyId: string;
+}
+
 /**
  * `Idempotency-Key` on a POST: the first request runs and its answer is
  * stored; a repeat with the same body gets that answer again, one with
  * another body 422, one while the first still runs 409. Without the header
  * the request runs as usual. Answers of 500 and above are not kept, so the
- * client may retry them.
+ * client may retry them. A value belongs to the shop, whichever of its keys
+ * sends it (an admin key has its own values).
  */
 export function idempotent(context: ApiContext): RequestHandler {
   return async (req, res, next) => {
@@ -31,40 +39,65 @@ export function idempotent(context: ApiContext): RequestHandler {
       ]);
     }
 
-    const keyId = apiKeyOf(res).id;
+    const claimant = claimantOf(apiKeyOf(res));
     const hash = requestHash(req);
-    if (await claim(context, keyId, idempotencyKey, hash)) {
-      recordAnswer(context, res, keyId, idempotencyKey);
+    if (await claim(context, claimant, idempotencyKey, hash)) {
+      recordAnswer(context, res, claimant, idempotencyKey);
       return next();
     }
-    await replay(context, res, keyId, idempotencyKey, hash);
+    await replay(context, res, claimant.scope, idempotencyKey, hash);
   };
+}
+
+function claimantOf(key: ApiKeyRecord): Claimant {
+  const scope = key.shopId === null ? `key:${key.id}` : `shop:${key.shopId}`;
+  return { scope, keyId: key.id };
 }
 
 function requestHash(req: Request): string {
   return createHash('sha256')
-    .update(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body)}`)
+    .update(`${req.method} ${req.originalUrl}\n`)
+    .update(JSON.stringify(canonical(req.body)))
     .digest('hex');
+}
+
+/** The same JSON with every object's keys sorted: their order means nothing. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+  );
 }
 
 /** Inserts the row, or takes over one older than a day; false if taken. */
 async function claim(
   context: ApiContext,
-  keyId: string,
+  claimant: Claimant,
   idempotencyKey: string,
   hash: string,
 ): Promise<boolean> {
   const now = context.clock.now();
   const rows: unknown[] = await context.dataSource.query(
-    `INSERT INTO idempotency_key AS k
-       (key_id, idempotency_key, request_hash, status, response, created_at)
-     VALUES ($1, $2, $3, 'in_progress', NULL, $4)
-     ON CONFLICT (key_id, idempotency_key) DO UPDATE
-       SET request_hash = EXCLUDED.request_hash, status = 'in_progress',
-           response = NULL, created_at = EXCLUDED.created_at
-       WHERE k.created_at < $5
+    `INSERT INTO idempotency_key AS k (scope, key_id, idempotency_key,
+       request_hash, status, response, created_at)
+     VALUES ($1, $2, $3, $4, 'in_progress', NULL, $5)
+     ON CONFLICT (scope, idempotency_key) DO UPDATE
+       SET key_id = EXCLUDED.key_id, request_hash = EXCLUDED.request_hash,
+           status = 'in_progress', response = NULL,
+           created_at = EXCLUDED.created_at
+       WHERE k.created_at < $6
      RETURNING 1`,
-    [keyId, idempotencyKey, hash, now, new Date(now.getTime() - KEEP_MS)],
+    [
+      claimant.scope,
+      claimant.keyId,
+      idempotencyKey,
+      hash,
+      now,
+      new Date(now.getTime() - KEEP_MS),
+    ],
   );
   return rows.length > 0;
 }
@@ -73,23 +106,23 @@ async function claim(
 function recordAnswer(
   context: ApiContext,
   res: Response,
-  keyId: string,
+  claimant: Claimant,
   idempotencyKey: string,
 ): void {
   const send = res.json.bind(res);
   res.json = (body: unknown) => {
     const status = res.statusCode;
-    const params = [keyId, idempotencyKey];
+    const params = [claimant.scope, idempotencyKey];
     const store =
       status >= 500
         ? context.dataSource.query(
             `DELETE FROM idempotency_key
-             WHERE key_id = $1 AND idempotency_key = $2`,
+             WHERE scope = $1 AND idempotency_key = $2`,
             params,
           )
         : context.dataSource.query(
             `UPDATE idempotency_key SET status = 'done', response = $3
-             WHERE key_id = $1 AND idempotency_key = $2`,
+             WHERE scope = $1 AND idempotency_key = $2`,
             [
               ...params,
               JSON.stringify({ status, body, location: res.get('location') }),
@@ -98,7 +131,7 @@ function recordAnswer(
     store
       .catch((error: unknown) =>
         context.logger.error('idempotent answer not stored', {
-          keyId,
+          keyId: claimant.keyId,
           error: String(error),
         }),
       )
@@ -110,14 +143,14 @@ function recordAnswer(
 async function replay(
   context: ApiContext,
   res: Response,
-  keyId: string,
+  scope: string,
   idempotencyKey: string,
   hash: string,
 ): Promise<void> {
   const rows: StoredRequest[] = await context.dataSource.query(
     `SELECT request_hash, status, response FROM idempotency_key
-     WHERE key_id = $1 AND idempotency_key = $2`,
-    [keyId, idempotencyKey],
+     WHERE scope = $1 AND idempotency_key = $2`,
+    [scope, idempotencyKey],
   );
   const stored = rows[0];
   if (!stored) throw inProgress(); // the first one failed and let go meanwhile

@@ -15,12 +15,13 @@ const SHOP = '/v1/shops/:shopId';
  * Every route above `staff`, in one list so that a review sees them all.
  * Staff send, read the history, the clients, the templates and the credit;
  * managers also own templates, settings, credit purchases, campaigns, keys,
- * imports, erasure and suppression removals; only admins create shops
- * and read `/metrics` and the overview (the queue dashboard checks its
+ * imports, erasure and suppression removals; only admins create and list
+ * shops and read `/metrics` and the overview (the queue dashboard checks its
  * own role: it has many paths under `/admin/queues`).
  */
 export const ROUTE_ROLES: RouteRole[] = [
   { method: 'POST', path: '/v1/shops', role: 'admin' },
+  { method: 'GET', path: '/v1/shops', role: 'admin' },
   { method: 'GET', path: '/metrics', role: 'admin' },
   { method: 'GET', path: '/v1/admin/overview', role: 'admin' },
   ...['POST', 'GET'].map((method) => manager(method, '/api-keys')),

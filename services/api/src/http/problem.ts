@@ -33,6 +33,18 @@ export class ApiProblem extends Error {
     return new ApiProblem(404, 'not_found', `${what} not found`, errors);
   }
 
+  /** 413 naming the part that is too large and the limit it passed. */
+  static payloadTooLarge(path: string, limitBytes: number): ApiProblem {
+    const message = `larger than the ${limitBytes} bytes allowed`;
+    return new ApiProblem(
+      413,
+      'payload_too_large',
+      `${path}: ${message}`,
+      [{ path, message }],
+      { limitBytes },
+    );
+  }
+
   static unprocessable(
     path: string,
     message: string,
@@ -104,7 +116,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
 function toProblem(error: unknown): ApiProblem {
   if (error instanceof ApiProblem) return error;
 
-  const raw = error as { type?: string };
+  const raw = error as { type?: string; limit?: number };
   if (raw.type === 'entity.parse.failed') {
     return new ApiProblem(
       400,
@@ -114,11 +126,7 @@ function toProblem(error: unknown): ApiProblem {
     );
   }
   if (raw.type === 'entity.too.large') {
-    return new ApiProblem(
-      413,
-      'body_too_large',
-      'the request body is too large',
-    );
+    return ApiProblem.payloadTooLarge('(body)', Number(raw.limit));
   }
   if (isClientError(error)) {
     return new ApiProblem(

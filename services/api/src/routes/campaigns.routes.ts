@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import type { Response } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { Campaign, campaignRepository, Template } from '@optic/db';
 import { CampaignError } from '@optic/delivery';
 import type { ApiContext } from '../api-context';
 import type { OperationSpec } from '../openapi/operation-spec';
 import { idempotent } from '../auth/idempotency';
+import { instant } from '../http/dates';
 import { ApiProblem } from '../http/problem';
 import { parse } from '../http/validate';
 import { loadShop, shopOf } from './shop-scope';
@@ -31,7 +32,7 @@ const createCampaign = z.strictObject({
 });
 
 const launch = z.strictObject({
-  at: z.iso.datetime({ offset: true }).optional(),
+  at: instant.optional(),
 });
 
 export function campaignsRoutes(context: ApiContext): Router {
@@ -39,7 +40,34 @@ export function campaignsRoutes(context: ApiContext): Router {
   const scoped = loadShop(context);
   const base = '/v1/shops/:shopId/campaigns';
 
-  router.post(base, scoped, async (req, res) => {
+  router.post(base, scoped, createHandler(context));
+  router.get(base, scoped, listHandler(context));
+  router.get(`${base}/:campaignId`, scoped, readHandler(context));
+  router.get(`${base}/:campaignId/preview`, scoped, previewHandler(context));
+  router.post(
+    `${base}/:campaignId/launch`,
+    scoped,
+    idempotent(context),
+    launchHandler(context),
+  );
+  for (const action of ['pause', 'resume', 'cancel'] as const) {
+    router.post(
+      `${base}/:campaignId/${action}`,
+      scoped,
+      actionHandler(context, action),
+    );
+  }
+  router.post(
+    `${base}/:campaignId/retry-failed`,
+    scoped,
+    retryFailedHandler(context),
+  );
+
+  return router;
+}
+
+function createHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
     const shop = shopOf(res);
     const input = parse(createCampaign, req.body);
     const template = await context.dataSource.manager.findOneBy(Template, {
@@ -71,71 +99,79 @@ export function campaignsRoutes(context: ApiContext): Router {
       .status(201)
       .location(`/v1/shops/${shop.id}/campaigns/${campaign.id}`)
       .json(await campaignView(context, campaign.id));
-  });
+  };
+}
 
-  router.get(base, scoped, async (_req, res) => {
+function listHandler(context: ApiContext): RequestHandler {
+  return async (_req, res) => {
     const items = await context.dataSource.manager.find(Campaign, {
       where: { shopId: shopOf(res).id },
       order: { createdAt: 'DESC', id: 'DESC' },
       take: 200,
     });
     res.json({ items });
-  });
+  };
+}
 
-  router.get(`${base}/:campaignId`, scoped, async (req, res) => {
+function readHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
     const campaign = await findCampaign(
       context,
       res,
       String(req.params.campaignId),
     );
     res.json(await campaignView(context, campaign.id));
-  });
+  };
+}
 
-  router.get(`${base}/:campaignId/preview`, scoped, async (req, res) => {
+function previewHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
     const campaign = await findCampaign(
       context,
       res,
       String(req.params.campaignId),
     );
     res.json(await context.campaigns.preview(campaign));
-  });
+  };
+}
 
-  router.post(
-    `${base}/:campaignId/launch`,
-    scoped,
-    idempotent(context),
-    async (req, res) => {
-      const campaign = await findCampaign(
-        context,
-        res,
-        String(req.params.campaignId),
-      );
-      const { at } = parse(launch, req.body);
-      if (at && Date.parse(at) <= context.clock.now().getTime()) {
-        throw ApiProblem.validation([
-          { path: 'at', message: 'the schedule is in the past' },
-        ]);
-      }
-      await translate(() =>
-        context.campaigns.launch(campaign.id, at ? new Date(at) : null),
-      );
-      res.json(await campaignView(context, campaign.id));
-    },
-  );
+function launchHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
+    const campaign = await findCampaign(
+      context,
+      res,
+      String(req.params.campaignId),
+    );
+    const { at } = parse(launch, req.body);
+    if (at && Date.parse(at) <= context.clock.now().getTime()) {
+      throw ApiProblem.validation([
+        { path: 'at', message: 'the schedule is in the past' },
+      ]);
+    }
+    await translate(() =>
+      context.campaigns.launch(campaign.id, at ? new Date(at) : null),
+    );
+    res.json(await campaignView(context, campaign.id));
+  };
+}
 
-  for (const action of ['pause', 'resume', 'cancel'] as const) {
-    router.post(`${base}/:campaignId/${action}`, scoped, async (req, res) => {
-      const campaign = await findCampaign(
-        context,
-        res,
-        String(req.params.campaignId),
-      );
-      await translate(() => context.campaigns[action](campaign.id));
-      res.json(await campaignView(context, campaign.id));
-    });
-  }
+function actionHandler(
+  context: ApiContext,
+  action: 'pause' | 'resume' | 'cancel',
+): RequestHandler {
+  return async (req, res) => {
+    const campaign = await findCampaign(
+      context,
+      res,
+      String(req.params.campaignId),
+    );
+    await translate(() => context.campaigns[action](campaign.id));
+    res.json(await campaignView(context, campaign.id));
+  };
+}
 
-  router.post(`${base}/:campaignId/retry-failed`, scoped, async (req, res) => {
+function retryFailedHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
     const campaign = await findCampaign(
       context,
       res,
@@ -145,9 +181,7 @@ export function campaignsRoutes(context: ApiContext): Router {
       context.campaigns.retryFailed(campaign.id),
     );
     res.json({ retried, campaign: await campaignView(context, campaign.id) });
-  });
-
-  return router;
+  };
 }
 
 async function findCampaign(

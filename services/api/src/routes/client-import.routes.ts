@@ -136,11 +136,7 @@ async function* limited(
 }
 
 function tooLarge(): ApiProblem {
-  return ApiProblem.unprocessable(
-    'file',
-    `the file is larger than the ${IMPORT_MAX_BYTES} bytes allowed`,
-    'file_too_large',
-  );
+  return ApiProblem.payloadTooLarge('file', IMPORT_MAX_BYTES);
 }
 
 /**
@@ -205,6 +201,6 @@ export const clientImportOperations: OperationSpec[] = [
     query: importQuery,
     upload: { csv: true },
     answers: [{ description: 'Lines created, updated and refused, and why' }],
-    problems: [415, 422],
+    problems: [413, 415, 422],
   },
 ];

@@ -13,6 +13,7 @@ import {
 import type { Client, ConsentChannel, ConsentEventRow } from '@optic/db';
 import type { ApiContext } from '../api-context';
 import type { OperationSpec } from '../openapi/operation-spec';
+import { instant } from '../http/dates';
 import { ApiProblem } from '../http/problem';
 import { parse } from '../http/validate';
 import { findClient } from './clients.routes';
@@ -29,7 +30,7 @@ const consentChange = z
           : `one of ${CONSENT_SOURCES.join(', ')}`,
     }),
     actor: z.string().trim().min(1).max(100),
-    occurredAt: z.iso.datetime({ offset: true }).optional(),
+    occurredAt: instant.optional(),
     messageId: z.uuid().optional(),
   })
   .refine((c) => !c.granted || !CLIENT_OPT_OUT_SOURCES.includes(c.source), {

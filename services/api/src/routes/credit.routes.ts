@@ -1,13 +1,21 @@
 import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { creditRepository } from '@optic/db';
 import type { ApiContext } from '../api-context';
 import type { OperationSpec } from '../openapi/operation-spec';
+import { ApiProblem } from '../http/problem';
 import { parse } from '../http/validate';
 import { loadShop, shopOf } from './shop-scope';
 
+/** The largest purchase in one request. */
+const MAX_PURCHASE = 1_000_000;
+
+/** `shop.credit_balance` is a PostgreSQL integer. */
+const MAX_BALANCE = 2_147_483_647;
+
 const purchase = z.strictObject({
-  credits: z.number().int().positive().max(1_000_000),
+  credits: z.number().int().positive().max(MAX_PURCHASE),
   note: z.string().trim().max(200).optional(),
 });
 
@@ -18,19 +26,7 @@ export function creditRoutes(context: ApiContext): Router {
   router.post(
     '/v1/shops/:shopId/credit/purchases',
     scoped,
-    async (req, res) => {
-      const shop = shopOf(res);
-      const input = parse(purchase, req.body);
-      const balance = await context.dataSource.transaction((manager) =>
-        creditRepository.purchase(
-          manager,
-          shop.id,
-          input.credits,
-          input.note ?? null,
-        ),
-      );
-      res.status(201).json({ credits: input.credits, balance });
-    },
+    purchaseHandler(context),
   );
 
   router.get('/v1/shops/:shopId/credit', scoped, async (_req, res) => {
@@ -66,6 +62,42 @@ export function creditRoutes(context: ApiContext): Router {
   return router;
 }
 
+function purchaseHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
+    const shop = shopOf(res);
+    const input = parse(purchase, req.body);
+    const balance = await context.dataSource
+      .transaction((manager) =>
+        creditRepository.purchase(
+          manager,
+          shop.id,
+          input.credits,
+          input.note ?? null,
+        ),
+      )
+      .catch((error: unknown) => {
+        throw isOutOfRange(error) ? balanceTooHigh(input.credits) : error;
+      });
+    res.status(201).json({ credits: input.credits, balance });
+  };
+}
+
+// The column itself refuses the sum, so two purchases at once cannot
+// both pass a check made before them.
+function isOutOfRange(error: unknown): boolean {
+  return (error as { code?: string }).code === '22003';
+}
+
+function balanceTooHigh(credits: number): ApiProblem {
+  return new ApiProblem(
+    422,
+    'balance_limit_exceeded',
+    `credits: ${credits} more would take the balance over ${MAX_BALANCE}`,
+    [{ path: 'credits', message: `the balance may not exceed ${MAX_BALANCE}` }],
+    { maximumBalance: MAX_BALANCE },
+  );
+}
+
 const ledgerQuery = z.strictObject({
   cursor: z
     .string()
@@ -87,6 +119,7 @@ export const creditOperations: OperationSpec[] = [
     answers: [
       { status: 201, description: 'The credits added and the balance' },
     ],
+    problems: [422],
   },
   {
     method: 'GET',

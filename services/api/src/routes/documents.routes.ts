@@ -274,11 +274,7 @@ function uploadProblem(error: unknown, maxBytes: number): ApiProblem {
     );
   }
   if (error.code === 'LIMIT_FILE_SIZE') {
-    return ApiProblem.unprocessable(
-      error.field ?? 'file',
-      `the file is larger than the ${maxBytes} bytes allowed`,
-      'file_too_large',
-    );
+    return ApiProblem.payloadTooLarge(error.field ?? 'file', maxBytes);
   }
   return ApiProblem.validation([
     { path: error.field ?? '(body)', message: error.message },
@@ -309,7 +305,7 @@ export const documentsOperations: OperationSpec[] = [
       'Upload a document of a client or of a visit; its type is read from its bytes',
     upload: { fields: documentFields },
     answers: [{ status: 201, description: 'The document' }],
-    problems: [415, 422],
+    problems: [413, 415, 422],
   },
   {
     method: 'GET',

@@ -27,7 +27,12 @@ export function shopView(shop: Shop): Record<string, unknown> {
   const { smtpPasswordEnc, smsProviderKeyEnc, ...visible } = shop;
   return {
     ...visible,
-    smtpPasswordSet: smtpPasswordEnc !== null,
-    smsProviderKeySet: smsProviderKeyEnc !== null,
+    smtpPasswordSet: isSet(smtpPasswordEnc),
+    smsProviderKeySet: isSet(smsProviderKeyEnc),
   };
+}
+
+// A shop just inserted has `undefined` where a loaded one has `null`.
+function isSet(sealed: string | null | undefined): boolean {
+  return sealed !== null && sealed !== undefined;
 }

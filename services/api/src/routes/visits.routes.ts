@@ -12,6 +12,7 @@ import type { Client, VisitChanges } from '@optic/db';
 import type { ApiContext } from '../api-context';
 import type { OperationSpec } from '../openapi/operation-spec';
 import { decodeCursor, encodeCursor } from '../http/cursor';
+import { calendarDate, instant } from '../http/dates';
 import { ApiProblem } from '../http/problem';
 import { parse } from '../http/validate';
 import { findClient } from './clients.routes';
@@ -19,9 +20,9 @@ import { loadShop, shopOf } from './shop-scope';
 
 const visitFields = {
   kind: z.enum(['glasses', 'contact_lenses', 'repair']),
-  visitDate: z.iso.date(),
+  visitDate: calendarDate,
   status: z.enum(VISIT_STATUSES),
-  readyAt: z.iso.datetime({ offset: true }),
+  readyAt: instant,
   lensBoxDays: z.number().int().positive().max(3650),
   /** The salesperson who records it. */
   actor: z.string().trim().min(1).max(100),
