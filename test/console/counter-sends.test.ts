@@ -253,20 +253,31 @@ describe('the console without SMS credit, on a tablet', () => {
     expect(history.data.items).toEqual([]);
   });
 
-  it("lets an admin key pick a shop: from the operators' list, or any by its identifier", async () => {
+  it('lets an admin key pick a shop: from the list of every shop, searched by name, or by its identifier', async () => {
     const quiet = await createShop(stack.api, { name: 'Optique du Port' });
     await buyCredits(stack.api, quiet, 100);
     const page = await openLogin(browser, stack.apiUrl, TABLET);
     await typeKey(page, stack.authorization.replace('Bearer ', ''));
 
-    // The shop without credit is low, so the overview lists it.
+    // The quiet shop has sent nothing and has credit: listed all the same.
     await page.getByRole('heading', { name: 'Choisir un magasin' }).waitFor();
     const choices = page.locator('.shop-choices button');
+    await choices.first().waitFor();
     expect(await choices.allTextContents()).toEqual([
+      'Optique du Port · 100 crédit(s)',
       'Optique Lumière · 0 crédit(s) (bas)',
     ]);
     expect(await fitsTheWidth(page)).toBe(true);
     await screenshot(page, 'admin-shop-picker');
+
+    // Typed without its accent, the name still finds the shop.
+    const search = page.getByRole('search');
+    await search.getByLabel('Nom du magasin').fill('LUMIERE');
+    await search.getByRole('button', { name: 'Rechercher' }).click();
+    await choices.nth(1).waitFor({ state: 'detached' });
+    expect(await choices.allTextContents()).toEqual([
+      'Optique Lumière · 0 crédit(s) (bas)',
+    ]);
     await choices.first().click();
     const menu = page.getByRole('navigation', { name: 'Menu principal' });
     await menu.waitFor();

@@ -48,6 +48,7 @@ const MATRIX: Record<string, Probe> = {
   'GET /openapi.json': { public: true },
   'GET /docs': { public: true },
   'POST /v1/shops': { body: { name: 'Intrus' } },
+  'GET /v1/shops': {},
   [`GET ${SHOP}`]: {},
   [`POST ${SHOP}/api-keys`]: { body: { role: 'manager' } },
   [`GET ${SHOP}/api-keys`]: {},

@@ -1,21 +1,17 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
+import { listShops } from '../api/admin-api';
+import type { ShopSummary } from '../api/admin-api';
 import type { ApiClient } from '../api/api-client';
 import type { ApiError } from '../api/api-error';
+import type { Page } from '../api/api-types';
 import { ProblemMessage } from '../components/problem-message';
 import { asApiError, useLoaded } from '../hooks/use-loaded';
 
-/** A shop of the operators' overview (`GET /v1/admin/overview`). */
-interface WatchedShop {
-  shopId: string;
-  name: string;
-  credit: { balance: number; low: boolean };
-}
-
 /**
  * An admin key belongs to no shop: the operator picks the one whose
- * console to open, from the overview's shops (activity in the last day,
- * a running campaign, low credit) or by its identifier for any other.
+ * console to open from the list of every shop (searched by name), or by
+ * its identifier.
  */
 export function ShopPickerScreen(props: {
   client: ApiClient;
@@ -39,7 +35,7 @@ export function ShopPickerScreen(props: {
           Cette clé d'administration n'appartient à aucun magasin : choisissez
           celui dont vous ouvrez la console, avec les droits d'un responsable.
         </p>
-        <WatchedShops client={props.client} onChoose={choose} />
+        <ShopList client={props.client} onChoose={choose} />
         <ShopIdForm onChoose={choose} />
         {error && <ShopProblem error={error} />}
         <button type="button" onClick={props.onLogout}>
@@ -50,37 +46,96 @@ export function ShopPickerScreen(props: {
   );
 }
 
-function WatchedShops(props: {
+function ShopList(props: {
   client: ApiClient;
   onChoose(shopId: string): Promise<void>;
 }) {
-  const overview = useLoaded(
-    () => props.client.get<{ shops: WatchedShop[] }>('/v1/admin/overview'),
-    [props.client],
-  );
-  const shops = overview.data?.shops;
+  const [typed, setTyped] = useState('');
+  const [search, setSearch] = useState('');
+  const list = useShopPages(props.client, search);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setSearch(typed.trim());
+  };
 
   return (
     <>
-      <h2>Magasins à suivre</h2>
-      <p className="hint">
-        Ceux qui ont envoyé depuis 24 h, ont une campagne en cours ou un crédit
-        bas.
-      </p>
-      <ProblemMessage error={overview.error} />
-      {shops?.length === 0 && <p>Aucun en ce moment.</p>}
+      <h2>Magasins</h2>
+      <form role="search" className="search-form" onSubmit={submit}>
+        <label htmlFor="shop-search">Nom du magasin</label>
+        <input
+          id="shop-search"
+          type="search"
+          autoComplete="off"
+          value={typed}
+          onChange={(event) => setTyped(event.target.value)}
+        />
+        <button type="submit">Rechercher</button>
+      </form>
+      <ProblemMessage error={list.error} />
+      {list.shops?.length === 0 && <p role="status">Aucun magasin.</p>}
       <ul className="shop-choices">
-        {shops?.map((shop) => (
-          <li key={shop.shopId}>
-            <button type="button" onClick={() => props.onChoose(shop.shopId)}>
-              {shop.name} · {shop.credit.balance} crédit(s)
-              {shop.credit.low ? ' (bas)' : ''}
+        {list.shops?.map((shop) => (
+          <li key={shop.id}>
+            <button type="button" onClick={() => props.onChoose(shop.id)}>
+              {shop.name} · {shop.creditBalance} crédit(s)
+              {shop.lowCredit ? ' (bas)' : ''}
             </button>
           </li>
         ))}
       </ul>
+      {list.loadMore && (
+        <button type="button" onClick={list.loadMore}>
+          Afficher plus de magasins
+        </button>
+      )}
     </>
   );
+}
+
+/** The pages loaded after a first one, kept only while it is current. */
+interface NextPages {
+  after: Page<ShopSummary>;
+  pages: Page<ShopSummary>[];
+}
+
+function pagesAfter(
+  next: NextPages | null,
+  first: Page<ShopSummary>,
+): Page<ShopSummary>[] {
+  return next && next.after === first ? next.pages : [];
+}
+
+/**
+ * The shops matching `search`, one page at first, more on demand; a new
+ * search starts again from its first page.
+ */
+function useShopPages(client: ApiClient, search: string) {
+  const first = useLoaded(() => listShops(client, search), [client, search]);
+  const [next, setNext] = useState<NextPages | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  const start = first.data;
+  const pages = start ? [start, ...pagesAfter(next, start)] : [];
+  const cursor = pages[pages.length - 1]?.nextCursor;
+  const loadMore = async (after: Page<ShopSummary>, from: string) => {
+    try {
+      const page = await listShops(client, search, from);
+      setNext((current) => ({
+        after,
+        pages: [...pagesAfter(current, after), page],
+      }));
+      setError(null);
+    } catch (caught) {
+      setError(asApiError(caught));
+    }
+  };
+
+  return {
+    shops: start && pages.flatMap((page) => page.items),
+    error: first.error ?? error,
+    loadMore: start && cursor ? () => loadMore(start, cursor) : null,
+  };
 }
 
 function ShopIdForm(props: { onChoose(shopId: string): Promise<void> }) {
