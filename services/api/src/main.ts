@@ -1,4 +1,6 @@
 import type { Server } from 'node:http';
+import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
 import { SecretBox } from '@optic/domain';
 import type { Logger } from '@optic/domain';
 import { createDataSource, runMigrations } from '@optic/db';
@@ -19,8 +21,10 @@ import {
   logFormatOf,
   onShutdown,
 } from '@optic/runtime';
+import type { ApiContext } from './api-context';
 import { createApp } from './app';
 import { loadConfig } from './config';
+import type { ApiConfig } from './config';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -42,15 +46,53 @@ async function main(): Promise<void> {
   }).initialize();
   await runMigrations(dataSource);
 
+  const queues = openQueues(config);
+  const app = createApp(apiContext(config, dataSource, queues, logger));
+
+  const server: Server = app.listen(config.API_PORT, config.API_HOST, () => {
+    logger.info('api listening', {
+      host: config.API_HOST,
+      port: config.API_PORT,
+    });
+  });
+  stopOnSignal(server, config.SHUTDOWN_GRACE_MS, logger, async () => {
+    await queues.producer.close();
+    await queues.fanouts.close();
+    queues.redis.disconnect();
+    await dataSource.destroy();
+  });
+}
+
+/** The Redis connection and the queues the API adds jobs to. */
+interface ApiQueues {
+  redis: Redis;
+  producer: MessageProducer;
+  fanouts: CampaignQueue;
+}
+
+function openQueues(config: ApiConfig): ApiQueues {
   const redis = createRedisConnection(config.REDIS_URL, 'producer');
   const producer = new MessageProducer(redis, config.QUEUE_PREFIX, {
     attempts: config.RETRY_ATTEMPTS,
     baseDelayMs: config.RETRY_BASE_DELAY_MS,
     maxDelayMs: config.RETRY_MAX_DELAY_MS,
   });
+  return {
+    redis,
+    producer,
+    fanouts: new CampaignQueue(redis, config.QUEUE_PREFIX),
+  };
+}
+
+function apiContext(
+  config: ApiConfig,
+  dataSource: DataSource,
+  queues: ApiQueues,
+  logger: Logger,
+): ApiContext {
+  const { redis, producer, fanouts } = queues;
   const clock = clockFrom(config.CLOCK_START);
-  const fanouts = new CampaignQueue(redis, config.QUEUE_PREFIX);
-  const app = createApp({
+  return {
     dataSource,
     producer,
     campaigns: new CampaignService(
@@ -80,22 +122,10 @@ async function main(): Promise<void> {
       publicBaseUrl: config.PUBLIC_BASE_URL,
       attachmentBytes: config.EMAIL_ATTACHMENTS_MAX_BYTES,
       smtpDebug: config.SMTP_DEBUG === 'true',
+      privateSmtpHosts: config.SHOP_SMTP_PRIVATE_HOSTS,
     },
     extraQueues: [fanouts.queue],
-  });
-
-  const server: Server = app.listen(config.API_PORT, config.API_HOST, () => {
-    logger.info('api listening', {
-      host: config.API_HOST,
-      port: config.API_PORT,
-    });
-  });
-  stopOnSignal(server, config.SHUTDOWN_GRACE_MS, logger, async () => {
-    await producer.close();
-    await fanouts.close();
-    redis.disconnect();
-    await dataSource.destroy();
-  });
+  };
 }
 
 /**

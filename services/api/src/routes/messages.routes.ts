@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import { In } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import {
   Document,
@@ -60,28 +62,36 @@ const statsQuery = z.strictObject({ campaignId: z.uuid().optional() });
 export function messagesRoutes(context: ApiContext): Router {
   const router = Router();
   const scoped = loadShop(context);
+  const base = '/v1/shops/:shopId/messages';
 
-  router.post(
-    '/v1/shops/:shopId/messages',
-    scoped,
-    idempotent(context),
-    async (req, res) => {
-      const message = await buildMessage(
-        context,
-        shopOf(res),
-        parse(sendRequest, req.body),
-      );
-      await context.dataSource.manager.insert(Message, message);
-      await enqueue(context, message);
+  router.post(base, scoped, idempotent(context), sendHandler(context));
+  router.get(base, scoped, listHandler(context));
+  router.post(`${base}/:messageId/cancel`, scoped, cancelHandler(context));
+  router.get(`${base}/stats`, scoped, statsHandler(context));
+  router.get(`${base}/:messageId`, scoped, readHandler(context));
 
-      res
-        .status(202)
-        .location(`/v1/shops/${message.shopId}/messages/${message.id}`)
-        .json({ id: message.id, status: message.status });
-    },
-  );
+  return router;
+}
 
-  router.get('/v1/shops/:shopId/messages', scoped, async (req, res) => {
+function sendHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
+    const message = await buildMessage(
+      context,
+      shopOf(res),
+      parse(sendRequest, req.body),
+    );
+    await context.dataSource.manager.insert(Message, message);
+    await enqueue(context, message);
+
+    res
+      .status(202)
+      .location(`/v1/shops/${message.shopId}/messages/${message.id}`)
+      .json({ id: message.id, status: message.status });
+  };
+}
+
+function listHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
     const query = parse(listQuery, req.query);
     const rows = await messageRepository.list(
       context.dataSource.manager,
@@ -99,44 +109,42 @@ export function messagesRoutes(context: ApiContext): Router {
           ? encodeCursor(last.queuedAt, last.id)
           : null,
     });
-  });
+  };
+}
 
-  router.post(
-    '/v1/shops/:shopId/messages/:messageId/cancel',
-    scoped,
-    async (req, res) => {
-      const id = String(req.params.messageId);
-      const manager = context.dataSource.manager;
-      const message = z.uuid().safeParse(id).success
-        ? await messageRepository.findById(manager, id, shopOf(res).id)
-        : null;
-      if (!message) throw ApiProblem.notFound('message', 'messageId');
+function cancelHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
+    const id = String(req.params.messageId);
+    const manager = context.dataSource.manager;
+    const message = await findShopMessage(manager, id, shopOf(res).id);
+    if (!message) throw ApiProblem.notFound('message', 'messageId');
 
-      // Only a message no worker has taken yet can be cancelled; it has not
-      // been charged, so there is no credit to give back.
-      const cancelled = await messageRepository.transition(
-        manager,
-        id,
-        ['queued'],
-        'cancelled',
-        context.clock.now(),
-        {
-          reason: 'cancelled_by_staff',
-        },
+    // Only a message no worker has taken yet can be cancelled; it has not
+    // been charged, so there is no credit to give back.
+    const cancelled = await messageRepository.transition(
+      manager,
+      id,
+      ['queued'],
+      'cancelled',
+      context.clock.now(),
+      {
+        reason: 'cancelled_by_staff',
+      },
+    );
+    if (!cancelled) {
+      const current = await messageRepository.findById(manager, id);
+      throw new ApiProblem(
+        409,
+        'not_cancellable',
+        `a ${current?.status} message cannot be cancelled`,
       );
-      if (!cancelled) {
-        const current = await messageRepository.findById(manager, id);
-        throw new ApiProblem(
-          409,
-          'not_cancellable',
-          `a ${current?.status} message cannot be cancelled`,
-        );
-      }
-      res.json(messageView((await messageRepository.findById(manager, id))!));
-    },
-  );
+    }
+    res.json(messageView((await messageRepository.findById(manager, id))!));
+  };
+}
 
-  router.get('/v1/shops/:shopId/messages/stats', scoped, async (req, res) => {
+function statsHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
     const { campaignId } = parse(statsQuery, req.query);
     const counts = await messageRepository.countByChannelAndStatus(
       context.dataSource.manager,
@@ -144,25 +152,32 @@ export function messagesRoutes(context: ApiContext): Router {
       campaignId ?? null,
     );
     res.json({ counts });
-  });
+  };
+}
 
-  router.get(
-    '/v1/shops/:shopId/messages/:messageId',
-    scoped,
-    async (req, res) => {
-      const id = String(req.params.messageId);
-      const manager = context.dataSource.manager;
-      const message = z.uuid().safeParse(id).success
-        ? await messageRepository.findById(manager, id, shopOf(res).id)
-        : null;
-      if (!message) throw ApiProblem.notFound('message', 'messageId');
+function readHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
+    const manager = context.dataSource.manager;
+    const message = await findShopMessage(
+      manager,
+      String(req.params.messageId),
+      shopOf(res).id,
+    );
+    if (!message) throw ApiProblem.notFound('message', 'messageId');
 
-      const events = await messageRepository.events(manager, message.id);
-      res.json({ ...messageView(message), attemptsLog: events });
-    },
-  );
+    const events = await messageRepository.events(manager, message.id);
+    res.json({ ...messageView(message), attemptsLog: events });
+  };
+}
 
-  return router;
+/** A message of the shop; null for an unknown or malformed id. */
+async function findShopMessage(
+  manager: EntityManager,
+  id: string,
+  shopId: string,
+): Promise<Message | null> {
+  if (!z.uuid().safeParse(id).success) return null;
+  return messageRepository.findById(manager, id, shopId);
 }
 
 /** Checks every reference and builds the `queued` row; nothing is written. */
@@ -171,7 +186,6 @@ async function buildMessage(
   shop: Shop,
   input: SendRequest,
 ): Promise<Message> {
-  const manager = context.dataSource.manager;
   const client = await findClient(context, shop.id, input.clientId);
   if (!client)
     throw ApiProblem.unprocessable('clientId', 'unknown client of this shop');
@@ -179,28 +193,16 @@ async function buildMessage(
   const template = input.templateId
     ? await findTemplate(context, shop.id, input)
     : null;
-  const subject = input.subject ?? template?.subject ?? null;
-  if (input.channel === 'email' && !subject) {
-    throw ApiProblem.validation([
-      { path: 'subject', message: 'required for an e-mail' },
-    ]);
-  }
+  const subject = subjectOf(input, template);
   refuseUnknownFields({ body: input.body, subject: input.subject });
   if (input.channel === 'email') refuseUnsafeHtml('body', input.body);
 
-  if (input.visitId) {
-    const visit = await manager.findOneBy(Visit, {
-      id: input.visitId,
-      clientId: client.id,
-    });
-    if (!visit)
-      throw ApiProblem.unprocessable('visitId', 'unknown visit of this client');
-  }
+  await checkVisit(context, client.id, input);
   const attachments = await checkDocuments(context, client.id, input);
 
   const now = context.clock.now();
   const kind = input.kind ?? template?.kind ?? 'transactional';
-  return manager.create(Message, {
+  return context.dataSource.manager.create(Message, {
     id: randomUUID(),
     shopId: shop.id,
     clientId: client.id,
@@ -222,6 +224,34 @@ async function buildMessage(
     queuedAt: now,
     updatedAt: now,
   });
+}
+
+/** The subject given, else the template's; an e-mail must have one. */
+function subjectOf(
+  input: SendRequest,
+  template: Template | null,
+): string | null {
+  const subject = input.subject ?? template?.subject ?? null;
+  if (input.channel === 'email' && !subject) {
+    throw ApiProblem.validation([
+      { path: 'subject', message: 'required for an e-mail' },
+    ]);
+  }
+  return subject;
+}
+
+async function checkVisit(
+  context: ApiContext,
+  clientId: string,
+  input: SendRequest,
+): Promise<void> {
+  if (!input.visitId) return;
+  const visit = await context.dataSource.manager.findOneBy(Visit, {
+    id: input.visitId,
+    clientId,
+  });
+  if (!visit)
+    throw ApiProblem.unprocessable('visitId', 'unknown visit of this client');
 }
 
 async function findTemplate(

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import {
   countSms,
@@ -14,6 +15,7 @@ import {
   Template,
   Visit,
 } from '@optic/db';
+import type { Client } from '@optic/db';
 import { renderSmsText } from '@optic/delivery';
 import type { ApiContext } from '../api-context';
 import type { OperationSpec } from '../openapi/operation-spec';
@@ -67,26 +69,26 @@ const smsSettings = z.strictObject({
     .optional(),
 });
 
+type PreviewRequest = z.infer<typeof previewRequest>;
+
 export function smsRoutes(context: ApiContext): Router {
   const router = Router();
   const scoped = loadShop(context);
+  const base = '/v1/shops/:shopId/sms';
 
-  router.post('/v1/shops/:shopId/sms/preview', scoped, async (req, res) => {
+  router.post(`${base}/preview`, scoped, previewHandler(context));
+  router.patch(`${base}/settings`, scoped, settingsHandler(context));
+  router.get(`${base}/replies`, scoped, repliesHandler(context));
+
+  return router;
+}
+
+function previewHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
     const shop = shopOf(res);
     const input = parse(previewRequest, req.body);
     const source = await previewSource(context, shop, input);
-    const client = input.clientId
-      ? await findClient(context, shop.id, input.clientId)
-      : null;
-    if (input.clientId && !client)
-      throw ApiProblem.unprocessable('clientId', 'unknown client of this shop');
-    const visit =
-      input.visitId && client
-        ? await context.dataSource.manager.findOneBy(Visit, {
-            id: input.visitId,
-            clientId: client.id,
-          })
-        : null;
+    const { client, visit } = await previewRecipient(context, shop, input);
 
     const text = renderSmsText({
       body: source.body,
@@ -96,13 +98,7 @@ export function smsRoutes(context: ApiContext): Router {
       visit,
     });
     const count = countSms(text);
-    if (count.segments > MAX_SMS_SEGMENTS) {
-      throw ApiProblem.unprocessable(
-        input.text === undefined ? 'templateId' : 'text',
-        `${count.segments} parts: an SMS has at most ${MAX_SMS_SEGMENTS}`,
-        'sms_too_long',
-      );
-    }
+    refuseTooLong(count, input);
     const transliterated = transliterateToGsm(text);
     const balance = await creditRepository.balance(
       context.dataSource.manager,
@@ -120,9 +116,41 @@ export function smsRoutes(context: ApiContext): Router {
       balance,
       enoughCredit: balance >= count.credits,
     });
-  });
+  };
+}
 
-  router.patch('/v1/shops/:shopId/sms/settings', scoped, async (req, res) => {
+/** The client (and visit) whose merge fields fill the preview, if named. */
+async function previewRecipient(
+  context: ApiContext,
+  shop: Shop,
+  input: PreviewRequest,
+): Promise<{ client: Client | null; visit: Visit | null }> {
+  const client = input.clientId
+    ? await findClient(context, shop.id, input.clientId)
+    : null;
+  if (input.clientId && !client)
+    throw ApiProblem.unprocessable('clientId', 'unknown client of this shop');
+  const visit =
+    input.visitId && client
+      ? await context.dataSource.manager.findOneBy(Visit, {
+          id: input.visitId,
+          clientId: client.id,
+        })
+      : null;
+  return { client, visit };
+}
+
+function refuseTooLong(count: SmsCount, input: PreviewRequest): void {
+  if (count.segments <= MAX_SMS_SEGMENTS) return;
+  throw ApiProblem.unprocessable(
+    input.text === undefined ? 'templateId' : 'text',
+    `${count.segments} parts: an SMS has at most ${MAX_SMS_SEGMENTS}`,
+    'sms_too_long',
+  );
+}
+
+function settingsHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
     const shop = shopOf(res);
     const input = parse(smsSettings, req.body);
     refuseUnknownFields({
@@ -130,29 +158,39 @@ export function smsRoutes(context: ApiContext): Router {
       smsSignature: input.smsSignature ?? undefined,
     });
 
-    const { provider, sendingWindow, ...fields } = input;
-    const changes: Partial<Shop> = {
-      ...fields,
-      updatedAt: context.clock.now(),
-    };
-    if (sendingWindow !== undefined) {
-      changes.sendingWindow = sendingWindow && {
-        ...sendingWindow,
-        days: [...sendingWindow.days],
-      };
-    }
-    if (provider !== undefined)
-      Object.assign(changes, providerColumns(context, provider));
-
+    const changes = settingsChanges(context, input);
     await context.dataSource.manager.update(Shop, { id: shop.id }, changes);
     res.json(
       shopView(
         await context.dataSource.manager.findOneByOrFail(Shop, { id: shop.id }),
       ),
     );
-  });
+  };
+}
 
-  router.get('/v1/shops/:shopId/sms/replies', scoped, async (req, res) => {
+/** The shop's columns to update, the provider key sealed. */
+function settingsChanges(
+  context: ApiContext,
+  input: z.infer<typeof smsSettings>,
+): Partial<Shop> {
+  const { provider, sendingWindow, ...fields } = input;
+  const changes: Partial<Shop> = {
+    ...fields,
+    updatedAt: context.clock.now(),
+  };
+  if (sendingWindow !== undefined) {
+    changes.sendingWindow = sendingWindow && {
+      ...sendingWindow,
+      days: [...sendingWindow.days],
+    };
+  }
+  if (provider !== undefined)
+    Object.assign(changes, providerColumns(context, provider));
+  return changes;
+}
+
+function repliesHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
     const query = parse(repliesQuery, req.query);
     const items = await replyRepository.list(
       context.dataSource.manager,
@@ -161,9 +199,7 @@ export function smsRoutes(context: ApiContext): Router {
       query.limit,
     );
     res.json({ items });
-  });
-
-  return router;
+  };
 }
 
 const repliesQuery = z.strictObject({
@@ -184,7 +220,7 @@ function figures(count: SmsCount) {
 async function previewSource(
   context: ApiContext,
   shop: Shop,
-  input: z.infer<typeof previewRequest>,
+  input: PreviewRequest,
 ): Promise<{ body: string; kind: 'transactional' | 'marketing' }> {
   if (input.text !== undefined) {
     if (input.text.trim() === '')

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
+import type { RequestHandler } from 'express';
+import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { findUnknownMergeFields } from '@optic/domain';
 import { Template } from '@optic/db';
@@ -39,95 +41,109 @@ const listQuery = z.strictObject({
 export function templatesRoutes(context: ApiContext): Router {
   const router = Router();
   const scoped = loadShop(context);
+  const base = '/v1/shops/:shopId/templates';
 
-  router.get('/v1/shops/:shopId/templates', scoped, async (req, res) => {
+  router.get(base, scoped, listHandler(context));
+  router.get(`${base}/:templateId`, scoped, readHandler(context));
+  router.patch(`${base}/:templateId`, scoped, updateHandler(context));
+  router.delete(`${base}/:templateId`, scoped, deleteHandler(context));
+  router.post(base, scoped, createHandler(context));
+
+  return router;
+}
+
+function listHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
     const { channel } = parse(listQuery, req.query);
     const items = await context.dataSource.manager.find(Template, {
       where: { shopId: shopOf(res).id, ...(channel ? { channel } : {}) },
       order: { label: 'ASC' },
     });
     res.json({ items });
-  });
+  };
+}
 
-  router.get(
-    '/v1/shops/:shopId/templates/:templateId',
-    scoped,
-    async (req, res) => {
-      res.json(
-        await findTemplateOr404(
-          context,
-          shopOf(res).id,
-          String(req.params.templateId),
-        ),
-      );
-    },
-  );
-
-  router.patch(
-    '/v1/shops/:shopId/templates/:templateId',
-    scoped,
-    async (req, res) => {
-      const template = await findTemplateOr404(
+function readHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
+    res.json(
+      await findTemplateOr404(
         context,
         shopOf(res).id,
         String(req.params.templateId),
-      );
-      const input = parse(updateTemplate, req.body);
-      if (template.channel === 'sms' && input.subject !== undefined) {
-        throw ApiProblem.validation([
-          { path: 'subject', message: 'an SMS has no subject' },
-        ]);
-      }
-      refuseUnknownFields({ body: input.body, subject: input.subject });
-      if (template.channel === 'email') refuseUnsafeHtml('body', input.body);
+      ),
+    );
+  };
+}
 
-      const body =
-        input.body !== undefined && template.channel === 'email'
-          ? sanitizeEmailBody(input.body)
-          : input.body;
-      Object.assign(template, {
-        ...input,
-        ...(body !== undefined ? { body } : {}),
-        updatedAt: context.clock.now(),
-      });
-      await context.dataSource.manager.save(Template, template);
-      res.json(template);
-    },
+function updateHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
+    const template = await findTemplateOr404(
+      context,
+      shopOf(res).id,
+      String(req.params.templateId),
+    );
+    const input = parse(updateTemplate, req.body);
+    if (template.channel === 'sms' && input.subject !== undefined) {
+      throw ApiProblem.validation([
+        { path: 'subject', message: 'an SMS has no subject' },
+      ]);
+    }
+    refuseUnknownFields({ body: input.body, subject: input.subject });
+    if (template.channel === 'email') refuseUnsafeHtml('body', input.body);
+
+    const body =
+      input.body !== undefined && template.channel === 'email'
+        ? sanitizeEmailBody(input.body)
+        : input.body;
+    Object.assign(template, {
+      ...input,
+      ...(body !== undefined ? { body } : {}),
+      updatedAt: context.clock.now(),
+    });
+    await context.dataSource.manager.save(Template, template);
+    res.json(template);
+  };
+}
+
+function deleteHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
+    const template = await findTemplateOr404(
+      context,
+      shopOf(res).id,
+      String(req.params.templateId),
+    );
+    await context.dataSource.transaction((manager) =>
+      deleteUnusedTemplate(manager, template.id),
+    );
+    res.status(204).end();
+  };
+}
+
+async function deleteUnusedTemplate(
+  manager: EntityManager,
+  templateId: string,
+): Promise<void> {
+  const campaigns: unknown[] = await manager.query(
+    'SELECT 1 FROM campaign WHERE template_id = $1 LIMIT 1',
+    [templateId],
   );
-
-  router.delete(
-    '/v1/shops/:shopId/templates/:templateId',
-    scoped,
-    async (req, res) => {
-      const template = await findTemplateOr404(
-        context,
-        shopOf(res).id,
-        String(req.params.templateId),
-      );
-      await context.dataSource.transaction(async (manager) => {
-        const campaigns: unknown[] = await manager.query(
-          'SELECT 1 FROM campaign WHERE template_id = $1 LIMIT 1',
-          [template.id],
-        );
-        if (campaigns.length > 0) {
-          throw new ApiProblem(
-            409,
-            'template_in_use',
-            'a campaign uses this template; it cannot be deleted',
-          );
-        }
-        // Sent messages keep their own copy of the text; only the link goes.
-        await manager.query(
-          'UPDATE message SET template_id = NULL WHERE template_id = $1',
-          [template.id],
-        );
-        await manager.delete(Template, { id: template.id });
-      });
-      res.status(204).end();
-    },
+  if (campaigns.length > 0) {
+    throw new ApiProblem(
+      409,
+      'template_in_use',
+      'a campaign uses this template; it cannot be deleted',
+    );
+  }
+  // Sent messages keep their own copy of the text; only the link goes.
+  await manager.query(
+    'UPDATE message SET template_id = NULL WHERE template_id = $1',
+    [templateId],
   );
+  await manager.delete(Template, { id: templateId });
+}
 
-  router.post('/v1/shops/:shopId/templates', scoped, async (req, res) => {
+function createHandler(context: ApiContext): RequestHandler {
+  return async (req, res) => {
     const shop = shopOf(res);
     const input = parse(createTemplate, req.body);
     refuseUnknownFields({ body: input.body, subject: input.subject });
@@ -148,9 +164,7 @@ export function templatesRoutes(context: ApiContext): Router {
     });
     await context.dataSource.manager.insert(Template, template);
     res.status(201).json(template);
-  });
-
-  return router;
+  };
 }
 
 async function findTemplateOr404(
