@@ -6,6 +6,7 @@ import { createAdminKey, createDataSource, runMigrations } from '@optic/db';
 import { checkPostgres, checkRedis, ConfigError } from '@optic/runtime';
 import { ChildProcesses, freePort, ROOT } from './child-processes';
 import { childBaseEnv, loadConfig } from './config';
+import { buildConsoleIfStale } from './console-build';
 import type { MainJobConfig } from './config';
 import { seedDemoShop, sendDemoMessages } from './demo-run';
 import { MailCatcher } from './mail-catcher';
@@ -24,6 +25,9 @@ const FINAL = [
 
 type Counts = Record<string, Record<string, number>>;
 
+/** `npm start -- --keep`: the stack stays up after the summary, for the console. */
+const KEEP_STACK = process.argv.slice(2).includes('--keep');
+
 /**
  * The main job: the whole stack on this machine, sending real SMS (to the
  * Octopush sandbox) and real e-mails (to a local SMTP server).
@@ -32,6 +36,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   await checkServices(config);
   const adminKey = await migrate(config);
+  await buildConsole();
 
   const ports = {
     api: await freePort(),
@@ -52,7 +57,12 @@ async function main(): Promise<void> {
       headers: { Authorization: `Bearer ${adminKey}` },
     });
     await waitReady(api, children);
-    await runDemo(api, config, catcher, ports.sandbox);
+    const shopId = await runDemo(api, config, catcher, ports.sandbox);
+    if (KEEP_STACK) await keepForConsole(api, ports.api, shopId);
+    else
+      console.log(
+        'console: `npm start -- --keep` keeps the stack up after the summary to open it',
+      );
   } finally {
     await children.stop();
     await catcher.stop();
@@ -64,6 +74,44 @@ async function checkServices(config: MainJobConfig): Promise<void> {
     (await checkRedis(config.REDIS_URL)) ??
     (await checkPostgres(config.DATABASE_URL));
   if (unreachable) throw new ConfigError(unreachable);
+}
+
+/** The API serves the console's build: make it if missing or stale. */
+async function buildConsole(): Promise<void> {
+  const started = Date.now();
+  const built = await buildConsoleIfStale();
+  console.log(
+    built
+      ? `console: built in ${((Date.now() - started) / 1000).toFixed(1)} s`
+      : 'console: build up to date',
+  );
+}
+
+/**
+ * Gives the demo shop's manager a key, prints where to sign in with it,
+ * and waits for Ctrl+C (or SIGTERM) before the stack is stopped.
+ */
+async function keepForConsole(
+  api: AxiosInstance,
+  apiPort: number,
+  shopId: string,
+): Promise<void> {
+  const created = await api.post(`/v1/shops/${shopId}/api-keys`, {
+    role: 'manager',
+    label: 'main job console',
+  });
+  if (created.status !== 201)
+    throw new Error(
+      `creating the console's key failed: ${created.status} ${JSON.stringify(created.data)}`,
+    );
+  console.log(
+    `\nconsole: http://127.0.0.1:${apiPort}/console/ — sign in with the demo shop's manager key ${created.data.key}`,
+  );
+  console.log('the stack stays up: Ctrl+C stops it');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
 }
 
 /** Applies the migrations and makes this run's admin key, as the command does. */
@@ -141,9 +189,6 @@ function startStack(
   console.log(
     `stack: api :${ports.api}, sms sandbox :${ports.sandbox}, smtp :${ports.smtp}; logs in ${config.DEMO_DATA_DIR}/logs`,
   );
-  console.log(
-    `console (while the job runs): http://127.0.0.1:${ports.api}/console/`,
-  );
 }
 
 async function waitReady(
@@ -167,7 +212,7 @@ async function runDemo(
   config: MainJobConfig,
   catcher: MailCatcher,
   sandboxPort: number,
-): Promise<void> {
+): Promise<string> {
   const started = Date.now();
   const seed = await seedDemoShop(api, config.DEMO_CLIENTS, 1500);
   const refusedTotal = Object.values(seed.refused).reduce((a, b) => a + b, 0);
@@ -189,6 +234,7 @@ async function runDemo(
   const counts = await followProgress(api, seed.shopId, total);
   await printSummary(api, seed.shopId, counts, Date.now() - started);
   await printDeliveries(ids, catcher, sandboxPort);
+  return seed.shopId;
 }
 
 async function followProgress(

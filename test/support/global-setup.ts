@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { checkPostgres, checkRedis } from '@optic/runtime';
-import { buildConsoleIfStale } from '../console/console-build';
+import { buildConsoleIfStale } from '../../scripts/main-job/console-build';
 import { TEST_POSTGRES_URL, TEST_REDIS_URL } from './test-env';
 
 /**

@@ -1,9 +1,9 @@
 import { Router } from 'express';
-import type { Response } from 'express';
 import { Message, recordOptOut, Shop } from '@optic/db';
-import { escapeHtml, readUnsubscribeToken } from '@optic/providers';
+import { readUnsubscribeToken } from '@optic/providers';
 import type { ApiContext } from '../api-context';
 import type { OperationSpec } from '../openapi/operation-spec';
+import { confirmBody, doneBody, invalidLink, page } from './unsubscribe-page';
 
 interface Unsubscription {
   message: Message & { recipient: string };
@@ -25,18 +25,13 @@ export function unsubscribeRoutes(context: ApiContext): Router {
     if (!found) return invalidLink(res);
 
     if (await isSuppressed(context, found)) {
-      return page(res, 200, 'Désinscription', done(found.shop));
+      return page(res, 200, 'Désinscription', doneBody(found.shop.name));
     }
     page(
       res,
       200,
       'Désinscription',
-      `<p>Ne plus recevoir les informations de ${escapeHtml(found.shop.name)} par e-mail
-      à l'adresse ${escapeHtml(found.message.recipient)} ?</p>
-      <form method="post">
-        <input type="hidden" name="List-Unsubscribe" value="One-Click">
-        <button type="submit">Me désabonner</button>
-      </form>`,
+      confirmBody(found.shop.name, found.message.recipient),
     );
   });
 
@@ -47,7 +42,7 @@ export function unsubscribeRoutes(context: ApiContext): Router {
     if (!found) return invalidLink(res);
 
     await withdraw(context, found);
-    page(res, 200, 'Désinscription', done(found.shop));
+    page(res, 200, 'Désinscription', doneBody(found.shop.name));
   });
 
   return router;
@@ -99,42 +94,6 @@ async function withdraw(
     at: context.clock.now(),
   });
   context.logger.info('unsubscribed by link', { messageId: message.id });
-}
-
-function done(shop: Shop): string {
-  return `<p>C'est fait : vous ne recevrez plus les informations de
-    ${escapeHtml(shop.name)} par e-mail.</p>`;
-}
-
-function invalidLink(res: Response): void {
-  page(
-    res,
-    404,
-    'Lien inconnu',
-    `<p>Ce lien de désinscription n'est pas valide. Copiez-le en entier depuis
-    l'e-mail reçu, ou répondez à cet e-mail pour demander la désinscription.</p>`,
-  );
-}
-
-function page(res: Response, status: number, title: string, body: string) {
-  res
-    .status(status)
-    // The token is in the URL: keep it out of referrers and caches.
-    .set({
-      'Content-Security-Policy':
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
-      'Referrer-Policy': 'no-referrer',
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    })
-    .type('html')
-    .send(
-      `<!doctype html><html lang="fr"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title></head>
-<body style="font-family: Helvetica, Arial, sans-serif; max-width: 32em; margin: 2em auto">
-<h1 style="font-size: 1.3em">${escapeHtml(title)}</h1>${body}</body></html>`,
-    );
 }
 
 const UNSUBSCRIBE = '/v1/unsubscribe/:token';

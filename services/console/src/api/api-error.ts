@@ -17,11 +17,6 @@ export class ApiError extends Error {
   ) {
     super(title);
   }
-
-  /** The message of one field, for the input that shows it. */
-  fieldMessage(path: string): string | undefined {
-    return this.fields.find((field) => field.path === path)?.message;
-  }
 }
 
 /** Reads a problem body; anything else becomes a generic problem. */

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useLoaded } from '../hooks/use-loaded';
 import { EXCLUSION_REASON, labelOf } from '../format/labels';
+import { formatCount } from '../format/numbers';
 import { ProblemMessage } from '../components/problem-message';
 import { useSession } from '../session/session-context';
 
@@ -27,22 +28,22 @@ export function CampaignPreviewPanel(props: {
     <div className="campaign-preview">
       <dl className="figures">
         <dt>Destinataires</dt>
-        <dd>{data.recipients}</dd>
+        <dd>{formatCount(data.recipients)}</dd>
         {Object.entries(data.excluded).map(([reason, count]) => (
           <div key={reason} className="figure">
             <dt>Exclus {labelOf(EXCLUSION_REASON, reason)}</dt>
-            <dd>{count}</dd>
+            <dd>{formatCount(count)}</dd>
           </div>
         ))}
         <dt>Parties SMS</dt>
-        <dd>{data.segments}</dd>
+        <dd>{formatCount(data.segments)}</dd>
         <dt>Crédits nécessaires</dt>
-        <dd>{data.credits}</dd>
+        <dd>{formatCount(data.credits)}</dd>
       </dl>
       {short && (
         <p role="alert" className="warning-box">
-          Crédit SMS insuffisant : {data.credits} nécessaires,{' '}
-          {shop.creditBalance} disponibles.
+          Crédit SMS insuffisant : {formatCount(data.credits)} nécessaires,{' '}
+          {formatCount(shop.creditBalance)} disponibles.
         </p>
       )}
       <div className="buttons">

@@ -1,6 +1,7 @@
 import type { Campaign } from '../api/api-types';
 import { formatDateTime } from '../format/dates';
 import { labelOf, MESSAGE_STATUS } from '../format/labels';
+import { formatCount, formatRate } from '../format/numbers';
 import { useSession } from '../session/session-context';
 
 /** The report: messages by state, rate, credits, and when it ran. */
@@ -15,23 +16,23 @@ export function CampaignReport(props: { campaign: Campaign }) {
       {Object.entries(progress?.counts ?? {}).map(([status, count]) => (
         <div key={status} className="figure">
           <dt>{labelOf(MESSAGE_STATUS, status)}</dt>
-          <dd data-status={status}>{count}</dd>
+          <dd data-status={status}>{formatCount(count)}</dd>
         </div>
       ))}
       {progress && progress.ratePerSecond > 0 && (
         <div className="figure">
           <dt>Débit</dt>
-          <dd>{progress.ratePerSecond.toFixed(1)} / s</dd>
+          <dd>{formatRate(progress.ratePerSecond)} / s</dd>
         </div>
       )}
       {credits && (
         <>
           <dt>Crédits réservés</dt>
-          <dd>{credits.reserved}</dd>
+          <dd>{formatCount(credits.reserved)}</dd>
           <dt>Crédits utilisés</dt>
-          <dd>{credits.spent}</dd>
+          <dd>{formatCount(credits.spent)}</dd>
           <dt>Crédits rendus</dt>
-          <dd>{credits.released}</dd>
+          <dd>{formatCount(credits.released)}</dd>
         </>
       )}
       {campaign.launchedAt && (

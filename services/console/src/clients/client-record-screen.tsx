@@ -4,7 +4,12 @@ import { isSettling, MessageHistory } from '../components/message-history';
 import { ProblemMessage } from '../components/problem-message';
 import { EmailDialog } from '../email/email-dialog';
 import { formatDateTime, formatDay } from '../format/dates';
-import { CONSENT_SOURCE, labelOf, VISIT_KIND } from '../format/labels';
+import {
+  CONSENT_ACTOR,
+  CONSENT_SOURCE,
+  labelOf,
+  VISIT_KIND,
+} from '../format/labels';
 import { useInterval, useLoaded } from '../hooks/use-loaded';
 import { useSession } from '../session/session-context';
 import { SmsDialog } from '../sms/sms-dialog';
@@ -113,7 +118,7 @@ function ConsentLine(props: { label: string; state?: ChannelConsent }) {
   const proof = [
     state.since && `le ${formatDateTime(state.since, shop.timeZone)}`,
     state.source && labelOf(CONSENT_SOURCE, state.source),
-    state.actor && `par ${state.actor}`,
+    state.actor && `par ${labelOf(CONSENT_ACTOR, state.actor)}`,
   ]
     .filter(Boolean)
     .join(', ');

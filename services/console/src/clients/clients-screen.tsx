@@ -3,6 +3,7 @@ import type { FormEvent } from 'react';
 import type { ApiError } from '../api/api-error';
 import type { Client } from '../api/api-types';
 import { ProblemMessage } from '../components/problem-message';
+import { formatCount } from '../format/numbers';
 import { asApiError } from '../hooks/use-loaded';
 import { Link } from '../router/router';
 import { useSession } from '../session/session-context';
@@ -52,7 +53,9 @@ function ClientResults(props: { clients: Client[] }) {
   return (
     <div className="table-scroll">
       <table>
-        <caption>{props.clients.length} client(s) trouvé(s)</caption>
+        <caption>
+          {formatCount(props.clients.length)} client(s) trouvé(s)
+        </caption>
         <thead>
           <tr>
             <th scope="col">Nom</th>

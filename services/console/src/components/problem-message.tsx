@@ -1,31 +1,29 @@
 import type { ApiError } from '../api/api-error';
+import { problemSentences } from '../format/problem-text';
 
 /**
- * An API refusal in words: the problem's title and each bad field. The
- * API's texts are English; the field names point at the input concerned.
+ * An API refusal in French, each problem once. Fields whose input shows
+ * its own message (`shownBeside`) are not repeated here.
  */
-export function ProblemMessage(props: { error: ApiError | null }) {
+export function ProblemMessage(props: {
+  error: ApiError | null;
+  shownBeside?: readonly string[];
+}) {
   const { error } = props;
   if (!error) return null;
+  const sentences = problemSentences(error, props.shownBeside);
+  if (sentences.length === 0) return null;
   return (
     <div role="alert" className="problem">
-      <p>{frenchTitle(error.status) ?? error.title}</p>
-      {error.fields.length > 0 && (
+      {sentences.length === 1 ? (
+        <p>{sentences[0]}</p>
+      ) : (
         <ul>
-          {error.fields.map((field) => (
-            <li key={field.path}>
-              <code>{field.path}</code> : {field.message}
-            </li>
+          {sentences.map((sentence) => (
+            <li key={sentence}>{sentence}</li>
           ))}
         </ul>
       )}
     </div>
   );
-}
-
-function frenchTitle(status: number): string | undefined {
-  if (status === 0) return 'Le serveur ne répond pas : réessayez.';
-  if (status === 403) return 'Votre clé ne permet pas cette action.';
-  if (status === 429) return 'Trop de demandes : patientez quelques secondes.';
-  return undefined;
 }

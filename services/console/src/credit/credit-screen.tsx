@@ -4,6 +4,7 @@ import type { ApiError } from '../api/api-error';
 import { ProblemMessage } from '../components/problem-message';
 import { formatDateTime } from '../format/dates';
 import { labelOf, LEDGER_KIND } from '../format/labels';
+import { formatCount, formatSigned } from '../format/numbers';
 import { asApiError, useLoaded } from '../hooks/use-loaded';
 import { canManage, useSession } from '../session/session-context';
 
@@ -16,7 +17,10 @@ export function CreditScreen() {
     <section aria-labelledby="credit-title">
       <h1 id="credit-title">Crédit SMS</h1>
       <p className="balance">
-        Solde : <strong>{ledger.data?.balance ?? shop.creditBalance}</strong>{' '}
+        Solde :{' '}
+        <strong>
+          {formatCount(ledger.data?.balance ?? shop.creditBalance)}
+        </strong>{' '}
         crédit(s) (un crédit par partie de SMS)
       </p>
       {canManage(key.role) && <PurchaseForm onRecorded={ledger.reload} />}
@@ -37,9 +41,7 @@ export function CreditScreen() {
               <tr key={entry.id}>
                 <td>{formatDateTime(entry.createdAt, shop.timeZone)}</td>
                 <td>{labelOf(LEDGER_KIND, entry.kind)}</td>
-                <td className="number">
-                  {entry.amount > 0 ? `+${entry.amount}` : entry.amount}
-                </td>
+                <td className="number">{formatSigned(entry.amount)}</td>
                 <td>{entry.note}</td>
               </tr>
             ))}
@@ -69,7 +71,7 @@ function PurchaseForm(props: { onRecorded(): Promise<void> }) {
         note.trim(),
       );
       setRecorded(
-        `Achat de ${credits} crédit(s) enregistré : solde ${balance}.`,
+        `Achat de ${formatCount(Number(credits))} crédit(s) enregistré : solde ${formatCount(balance)}.`,
       );
       setCredits('');
       setNote('');

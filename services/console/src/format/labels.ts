@@ -39,6 +39,14 @@ export const CONSENT_SOURCE: Record<string, string> = {
   import: 'import',
 };
 
+/**
+ * Who recorded a consent: a salesperson by name, or the platform itself
+ * (a STOP reply, the unsubscribe link, an import without a name).
+ */
+export const CONSENT_ACTOR: Record<string, string> = {
+  system: 'le système',
+};
+
 export const VISIT_KIND: Record<string, string> = {
   glasses: 'Optique',
   contact_lenses: 'Lentilles',

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ApiError } from '../api/api-error';
+import { problemSentences } from '../format/problem-text';
 
 /** "Connexion": the shop's API key, which decides the shop and the role. */
 export function LoginScreen(props: {
@@ -47,6 +48,5 @@ export function LoginScreen(props: {
 
 function loginMessage(error: ApiError): string {
   if (error.status === 401) return 'Clé inconnue ou révoquée.';
-  if (error.status === 0) return 'Le serveur ne répond pas : réessayez.';
-  return error.title;
+  return problemSentences(error).join(' ');
 }

@@ -25,6 +25,7 @@ export async function checkKey(
   secret: string,
   onUnauthorized: () => void,
 ): Promise<SignedKey> {
+  refuseMalformedKey(secret);
   const client = new ApiClient(secret, onUnauthorized);
   const key = await client.get<ApiKeyInfo>('/v1/api-key');
   if (!key.shopId && key.role !== 'admin') {
@@ -35,6 +36,20 @@ export async function checkKey(
     );
   }
   return { client, key };
+}
+
+// The API's keys are `oc_` then base64url. Anything else is no key, and a
+// character past Latin-1 (é, an emoji) would make fetch throw before any
+// request, which would read as a server that does not answer.
+const KEY_CHARACTERS = /^[A-Za-z0-9_-]+$/;
+
+function refuseMalformedKey(secret: string): void {
+  if (KEY_CHARACTERS.test(secret)) return;
+  throw new ApiError(
+    400,
+    'invalid_key',
+    'Clé invalide : une clé ne contient que des lettres sans accent, des chiffres, « _ » et « - ». Copiez-la à nouveau.',
+  );
 }
 
 /** Reads the shop; a shop key opens only its own (the API sees to it). */

@@ -3,6 +3,7 @@ import type { FormEvent } from 'react';
 import type { ApiError } from '../api/api-error';
 import type { SendingWindow, Shop } from '../api/api-types';
 import { ProblemMessage } from '../components/problem-message';
+import { fieldText } from '../format/problem-text';
 import { asApiError } from '../hooks/use-loaded';
 import { useSession } from '../session/session-context';
 import { DAYS, FRENCH_WINDOW } from './sending-window';
@@ -36,6 +37,9 @@ const TEXT_FIELDS = [
 ] as const;
 
 type TextField = (typeof TEXT_FIELDS)[number]['name'];
+
+// Their refusals show beside them, not again under the form.
+const TEXT_FIELD_NAMES = TEXT_FIELDS.map((field) => field.name);
 
 /** The shop's SMS sender, header, signature, STOP mention and window. */
 export function SmsSettingsForm() {
@@ -74,7 +78,7 @@ export function SmsSettingsForm() {
             key={field.name}
             {...field}
             value={texts[field.name]}
-            error={error?.fieldMessage(field.name)}
+            error={fieldText(error, field.name)}
             onChange={(value) => setTexts({ ...texts, [field.name]: value })}
           />
         ))}
@@ -89,7 +93,7 @@ export function SmsSettingsForm() {
         rester à 160 caractères par SMS
       </label>
       <WindowFieldset value={sendingWindow} onChange={setSendingWindow} />
-      <ProblemMessage error={error} />
+      <ProblemMessage error={error} shownBeside={TEXT_FIELD_NAMES} />
       {saved && (
         <p role="status" className="notice">
           Paramètres enregistrés.

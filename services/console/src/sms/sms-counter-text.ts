@@ -1,3 +1,5 @@
+import { formatCount } from '../format/numbers';
+
 /** The figures of an SMS that the counter shows (from `POST …/sms/preview`). */
 export interface SmsFigures {
   encoding: 'GSM-7' | 'UCS-2';
@@ -28,5 +30,5 @@ export function smsCounterText(figures: SmsFigures): string {
     figures.segments > 1
       ? `${figures.segments} sms seront envoyés`
       : `${figures.segments} sms sera envoyé`;
-  return `${figures.units} caractère(s) / ${roomFor(figures)} : ${sent}`;
+  return `${formatCount(figures.units)} caractère(s) / ${formatCount(roomFor(figures))} : ${sent}`;
 }

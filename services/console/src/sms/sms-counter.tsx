@@ -3,6 +3,8 @@ import { smsCounterText } from './sms-counter-text';
 
 const EMPTY = { encoding: 'GSM-7', units: 0, segments: 0 } as const;
 
+const REFUSED = 'Comptage impossible : corrigez le texte (voir ci-dessous).';
+
 /**
  * The live counter under the text: `82 caractère(s) / 160 : 1 sms sera
  * envoyé`, the SMS as it will leave (header, signature, merge fields) with
@@ -13,12 +15,14 @@ export function SmsCounter(props: {
   id: string;
   preview: SmsPreview | null;
   stale: boolean;
+  /** The server refused the text: no figures until the next edit. */
+  refused: boolean;
 }) {
   const { preview } = props;
   return (
     <div className="sms-counter" aria-busy={props.stale}>
       <p id={props.id} className="counter-line" aria-live="polite">
-        {!preview && props.stale ? 'Calcul…' : smsCounterText(preview ?? EMPTY)}
+        {counterLine(props)}
       </p>
       {preview && (
         <p className="sms-final">
@@ -31,6 +35,16 @@ export function SmsCounter(props: {
       )}
     </div>
   );
+}
+
+function counterLine(props: {
+  preview: SmsPreview | null;
+  stale: boolean;
+  refused: boolean;
+}): string {
+  if (props.stale && !props.preview) return 'Calcul…';
+  if (props.refused && !props.stale) return REFUSED;
+  return smsCounterText(props.preview ?? EMPTY);
 }
 
 function UnicodeNotice(props: { preview: SmsPreview }) {

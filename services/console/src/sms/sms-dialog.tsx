@@ -5,6 +5,7 @@ import { Dialog } from '../components/dialog';
 import { isSettling, MessageHistory } from '../components/message-history';
 import { ProblemMessage } from '../components/problem-message';
 import { ComposeFooter } from '../components/compose-footer';
+import { formatCount } from '../format/numbers';
 import { useInterval, useLoaded } from '../hooks/use-loaded';
 import { useSession } from '../session/session-context';
 import { SmsTextField } from './sms-text-field';
@@ -91,7 +92,8 @@ function SmsComposer(props: {
       <div className="compose-head">
         <h3>Créer un SMS</h3>
         <p className="credit">
-          Crédit SMS : {live.preview?.balance ?? shop.creditBalance}
+          Crédit SMS :{' '}
+          {formatCount(live.preview?.balance ?? shop.creditBalance)}
         </p>
       </div>
       <div className="compose-body">

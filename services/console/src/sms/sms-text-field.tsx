@@ -56,6 +56,7 @@ export function SmsTextField(props: {
         id={`${props.id}-counter`}
         preview={props.preview}
         stale={props.stale}
+        refused={props.error !== null}
       />
       <ProblemMessage error={props.error} />
     </div>

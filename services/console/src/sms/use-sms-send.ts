@@ -28,7 +28,10 @@ export function useSmsSend(check: () => Promise<SmsPreview>) {
     setSending(true);
     setError(null);
     try {
-      if (!(await check()).enoughCredit) {
+      // A refused text is already explained under it, by the counter's check.
+      const checked = await check().catch(() => null);
+      if (!checked) return false;
+      if (!checked.enoughCredit) {
         setCreditShort(true);
         return false;
       }

@@ -7,17 +7,38 @@ const CONSOLE_DIR = path.resolve(__dirname, '../../services/console');
 const DIST = path.join(CONSOLE_DIR, 'dist');
 const SOURCES = ['src', 'index.html', 'vite.config.ts', 'package.json'];
 
+// Vite refuses a second build of the project while one runs (a test run
+// and `npm start` at once): wait for it, then look again.
+const ANOTHER_BUILD = 'Found another Vite build process';
+const LOCK_WAIT_MS = 120_000;
+
 /**
  * Builds the console (`vite build`) when `dist` is missing or older than
- * a source file, so the API under test serves the current screens. It
- * builds beside `dist` and swaps, so a run started meanwhile never sees
- * half a build.
+ * a source file, so the API serves the current screens (to `npm start`
+ * and to the tests). It builds beside `dist` and swaps, so a run started
+ * meanwhile never sees half a build. Says whether it had to build.
  */
-export async function buildConsoleIfStale(): Promise<void> {
-  const built = await modifiedAt(path.join(DIST, 'index.html'));
-  const sources = await newestSource();
-  if (built !== null && built >= sources) return;
+export async function buildConsoleIfStale(): Promise<boolean> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    if (await isUpToDate()) return false;
+    try {
+      await build();
+      return true;
+    } catch (error) {
+      const locked = String((error as Error).message).includes(ANOTHER_BUILD);
+      if (!locked || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
 
+async function isUpToDate(): Promise<boolean> {
+  const built = await modifiedAt(path.join(DIST, 'index.html'));
+  return built !== null && built >= (await newestSource());
+}
+
+async function build(): Promise<void> {
   const staging = `${DIST}.build-${process.pid}`;
   // The package exports no bin path; its bin sits beside package.json.
   const vite = path.join(
@@ -26,11 +47,26 @@ export async function buildConsoleIfStale(): Promise<void> {
     ),
     'bin/vite.js',
   );
-  await promisify(execFile)(
-    process.execPath,
-    [vite, 'build', '--outDir', staging, '--emptyOutDir', '--logLevel', 'warn'],
-    { cwd: CONSOLE_DIR },
-  );
+  try {
+    await promisify(execFile)(
+      process.execPath,
+      [
+        vite,
+        'build',
+        '--outDir',
+        staging,
+        '--emptyOutDir',
+        '--logLevel',
+        'warn',
+      ],
+      // Jest runs with NODE_ENV=test, which would make Vite bundle React's
+      // development build: the console always ships the production one.
+      { cwd: CONSOLE_DIR, env: { ...process.env, NODE_ENV: 'production' } },
+    );
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
   const old = `${DIST}.old-${process.pid}`;
   await rename(DIST, old).catch(() => undefined);
   await rename(staging, DIST);
