@@ -147,10 +147,6 @@ describe('a receipt for an SMS recorded sent without its ticket', () => {
     );
 
     expect(stack.sandbox.stats().byCode['120']).toBe(refusedBefore + 1);
-    expect(await getMessage(stack.api, shopId, id)).toMatchObject({
-      status: 'sent',
-      providerId: null,
-    });
     expect(stack.sandbox.messages({ requestId: id })).toHaveLength(1);
     return { id, ticket };
   }
@@ -185,7 +181,7 @@ describe('a receipt for an SMS recorded sent without its ticket', () => {
     expect(await receiptRows(ticket)).toEqual([{ message_id: id }]);
   });
 
-  it('links the receipts that came while the SMS was still sending', async () => {
+  it('takes the ticket, at the resend, of a receipt that came while the SMS was still sending', async () => {
     const [shopId, clientId] = await clientOfNewShop();
     const { id, ticket } = await sentWithoutTicket(
       shopId,
@@ -199,6 +195,10 @@ describe('a receipt for an SMS recorded sent without its ticket', () => {
       },
     );
 
+    expect(await getMessage(stack.api, shopId, id)).toMatchObject({
+      status: 'sent',
+      providerId: ticket,
+    });
     await deliver(await hold.receiptOf(ticket));
 
     expect(await getMessage(stack.api, shopId, id)).toMatchObject({
@@ -209,6 +209,39 @@ describe('a receipt for an SMS recorded sent without its ticket', () => {
       { message_id: id },
       { message_id: id },
     ]);
+  });
+
+  it('is delivered at the resend when its final receipt came first', async () => {
+    const [shopId, clientId] = await clientOfNewShop();
+    const { id, ticket } = await sentWithoutTicket(
+      shopId,
+      clientId,
+      async (early) => {
+        expect((await deliver(await hold.receiptOf(early))).status).toBe(204);
+      },
+    );
+
+    expect(await getMessage(stack.api, shopId, id)).toMatchObject({
+      status: 'delivered',
+      providerId: ticket,
+    });
+    expect(await receiptRows(ticket)).toEqual([{ message_id: id }]);
+  });
+
+  it('takes no early receipt at the resend while another such SMS went to the number', async () => {
+    const [shopId, clientId] = await clientOfNewShop();
+    const first = await sentWithoutTicket(shopId, clientId);
+    const second = await sentWithoutTicket(shopId, clientId, async (early) => {
+      expect((await deliver(await hold.receiptOf(early))).status).toBe(204);
+    });
+
+    for (const { id } of [first, second]) {
+      expect(await getMessage(stack.api, shopId, id)).toMatchObject({
+        status: 'sent',
+        providerId: null,
+      });
+    }
+    expect(await receiptRows(second.ticket)).toEqual([{ message_id: null }]);
   });
 
   it('leaves the receipt unattached when two such SMS went to the number', async () => {

@@ -316,12 +316,20 @@ export class MessageProcessor {
         },
       );
       // A receipt may have beaten us here; it waits in sms_receipt.
-      if (providerId && this.channel.channel === 'sms') {
+      if (this.channel.channel !== 'sms') return;
+      if (providerId) {
         await receiptRepository.attachEarly(
           manager,
           this.channel.provider,
           providerId,
           message.id,
+          now,
+        );
+      } else {
+        await receiptRepository.adoptOrphans(
+          manager,
+          this.channel.provider,
+          message,
           now,
         );
       }

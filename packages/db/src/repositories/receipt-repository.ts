@@ -115,7 +115,79 @@ export const receiptRepository = {
     );
     if (attached > 0) await applyReceipts(manager, messageId, now);
   },
+
+  /**
+   * Called in the transaction that records an SMS sent without a ticket
+   * (its resend was refused as already seen): receipts of its first send
+   * may have arrived meanwhile and matched nothing. They are its own when
+   * they all carry one ticket no message has, for its number, and no other
+   * ticketless SMS to that number could claim them.
+   */
+  async adoptOrphans(
+    manager: EntityManager,
+    provider: string,
+    message: { id: string; recipient: string | null },
+    now: Date,
+  ): Promise<boolean> {
+    if (!message.recipient) return false;
+    const since = new Date(now.getTime() - TICKETLESS_WINDOW_MS);
+    const tickets = await orphanTickets(
+      manager,
+      provider,
+      message.recipient,
+      since,
+    );
+    if (tickets.length !== 1) return false;
+    if (await otherTicketless(manager, provider, message, since)) return false;
+
+    const ticket = tickets[0]!;
+    await lockSend(manager, provider, ticket);
+    await manager.query(
+      `UPDATE message SET provider_id = $2, updated_at = $3 WHERE id = $1`,
+      [message.id, ticket, now],
+    );
+    await linkReceipts(manager, provider, ticket, message.id);
+    await applyReceipts(manager, message.id, now);
+    return true;
+  },
 };
+
+/** Tickets of unattached receipts to `recipient` that no message carries. */
+async function orphanTickets(
+  manager: EntityManager,
+  provider: string,
+  recipient: string,
+  since: Date,
+): Promise<string[]> {
+  const rows: { provider_id: string }[] = await manager.query(
+    `SELECT DISTINCT r.provider_id FROM sms_receipt r
+     WHERE r.provider = $1 AND r.message_id IS NULL AND r.received_at > $3
+       AND '+' || regexp_replace(r.number, '\\D', '', 'g') = $2
+       AND NOT EXISTS (SELECT 1 FROM message m
+                       WHERE m.provider = r.provider
+                         AND m.provider_id = r.provider_id)
+     LIMIT 2`,
+    [provider, recipient, since],
+  );
+  return rows.map((row) => row.provider_id);
+}
+
+async function otherTicketless(
+  manager: EntityManager,
+  provider: string,
+  message: { id: string; recipient: string | null },
+  since: Date,
+): Promise<boolean> {
+  const rows: unknown[] = await manager.query(
+    `SELECT 1 FROM message
+     WHERE status = 'sent' AND sent_at > $1 AND channel = 'sms'
+       AND provider = $2 AND provider_id IS NULL AND recipient = $3
+       AND id <> $4
+     LIMIT 1`,
+    [since, provider, message.recipient, message.id],
+  );
+  return rows.length > 0;
+}
 
 function recorded(
   messageId: string | null,
@@ -135,10 +207,14 @@ async function adoptTicketless(
   receipt: IncomingReceipt,
   now: Date,
 ): Promise<RecordedReceipt> {
-  const candidates: { id: string }[] = await manager.query(
-    `SELECT id FROM message
-     WHERE status = 'sent' AND sent_at > $1 AND channel = 'sms'
-       AND provider = $2 AND provider_id IS NULL AND recipient = $3
+  // An SMS still `sending` to the number may be the receipt's own (its
+  // worker died after the provider accepted): it is a candidate too, and
+  // takes its receipts itself when its resend is recorded (adoptOrphans).
+  const candidates: { id: string; status: string }[] = await manager.query(
+    `SELECT id, status FROM message
+     WHERE channel = 'sms' AND provider_id IS NULL AND recipient = $3
+       AND ((status = 'sent' AND sent_at > $1 AND provider = $2)
+            OR status = 'sending')
      ORDER BY id LIMIT 2 FOR UPDATE`,
     [
       new Date(now.getTime() - TICKETLESS_WINDOW_MS),
@@ -148,7 +224,8 @@ async function adoptTicketless(
   );
   const ids = candidates.map((c) => c.id);
   if (ids.length > 1) return recorded(null, 'ambiguous', ids);
-  if (!ids[0]) return recorded(null, 'none');
+  if (!ids[0] || candidates[0]!.status !== 'sent')
+    return recorded(null, 'none');
 
   await manager.query(
     `UPDATE message SET provider_id = $2, updated_at = $3 WHERE id = $1`,
