@@ -221,8 +221,10 @@ describe('rate limit per key', () => {
     const key = await createShopKey(stack, shopId, 'staff');
     const api = clientWithKey(stack, key.key);
 
+    // Windows are fixed: a burst that straddles two may spend both
+    // allowances (2 × 20), so 50 requests leave at least 10 refused.
     const answers = await Promise.all(
-      Array.from({ length: 30 }, () => api.get(`/v1/shops/${shopId}`)),
+      Array.from({ length: 50 }, () => api.get(`/v1/shops/${shopId}`)),
     );
     const limited = answers.filter((a) => a.status === 429);
     const other = clientWithKey(
@@ -231,7 +233,7 @@ describe('rate limit per key', () => {
     );
 
     expect(answers.filter((a) => a.status === 200).length).toBeLessThanOrEqual(
-      20,
+      40,
     );
     expect(limited.length).toBeGreaterThanOrEqual(10);
     expect(limited[0]?.data.code).toBe('rate_limited');
