@@ -1,4 +1,6 @@
 import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
 import type { Clock, Logger } from '@optic/domain';
 import { createDataSource } from '@optic/db';
 import {
@@ -11,7 +13,7 @@ import {
 import type { FanoutJobData, RetryPolicy } from '@optic/queue';
 import { CampaignService } from './campaign-service';
 import { startOpsServer } from './ops-server';
-import type { OpsServerSettings } from './ops-server';
+import type { OpsServer, OpsServerSettings } from './ops-server';
 import {
   createMetricsRegistry,
   registerQueueDepth,
@@ -67,6 +69,30 @@ export async function startCampaignProcess(
     settings.logger,
   );
 
+  const worker = startFanoutWorker(service, redis, settings);
+  const checks = startCampaignChecks(service, settings);
+  const ops = await startCampaignOps(settings, fanouts, dataSource, redis);
+
+  return {
+    opsUrl: ops?.url ?? null,
+    close: async () => {
+      await ops?.close();
+      await checks.stop();
+      await worker.close();
+      await fanouts.close();
+      await producer.close();
+      redis.disconnect();
+      await dataSource.destroy();
+    },
+  };
+}
+
+/** The BullMQ worker that runs each campaign's fan-out job. */
+function startFanoutWorker(
+  service: CampaignService,
+  redis: Redis,
+  settings: CampaignProcessSettings,
+): Worker<FanoutJobData> {
   const worker = new Worker<FanoutJobData>(
     FANOUT_QUEUE,
     (job) => service.fanOut(job.data.campaignId),
@@ -82,7 +108,18 @@ export async function startCampaignProcess(
   worker.on('error', (error) =>
     settings.logger.error('fan-out worker error', { error: error.message }),
   );
+  return worker;
+}
 
+/**
+ * Every `checkIntervalMs`, restarts lost fan-outs then completes finished
+ * campaigns; a check still running when the next is due is not doubled.
+ * `stop` clears the timer, then waits for the check in progress.
+ */
+function startCampaignChecks(
+  service: CampaignService,
+  settings: CampaignProcessSettings,
+): { stop(): Promise<void> } {
   let checking: Promise<unknown> | null = null;
   const timer = setInterval(() => {
     checking ??= service
@@ -98,27 +135,28 @@ export async function startCampaignProcess(
       });
   }, settings.checkIntervalMs);
 
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await checking;
+    },
+  };
+}
+
+/** The fan-out queue's metrics and the ops server, when it is on. */
+async function startCampaignOps(
+  settings: CampaignProcessSettings,
+  fanouts: CampaignQueue,
+  dataSource: DataSource,
+  redis: Redis,
+): Promise<OpsServer | null> {
   const registry = createMetricsRegistry({ process: 'worker-campaign' });
   registerQueueDepth(registry, [fanouts.queue]);
-  const ops = settings.ops
+  return settings.ops
     ? await startOpsServer(
         settings.ops,
         registry,
         readinessChecks(dataSource, redis),
       )
     : null;
-
-  return {
-    opsUrl: ops?.url ?? null,
-    close: async () => {
-      await ops?.close();
-      clearInterval(timer);
-      await checking;
-      await worker.close();
-      await fanouts.close();
-      await producer.close();
-      redis.disconnect();
-      await dataSource.destroy();
-    },
-  };
 }

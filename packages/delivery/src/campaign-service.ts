@@ -98,37 +98,12 @@ export class CampaignService {
 
     const now = this.clock.now();
     const scheduled = at && at.getTime() > now.getTime();
-    const launched = await this.dataSource.transaction(async (manager) => {
-      const moved: unknown[] = await manager.query(
-        `WITH changed AS (UPDATE campaign SET status = $2, scheduled_at = $3, launched_at = $4, updated_at = $4
-                          WHERE id = $1 AND status = 'draft' RETURNING id) SELECT id FROM changed`,
-        [
-          campaign.id,
-          scheduled ? 'scheduled' : 'running',
-          scheduled ? at : null,
-          now,
-        ],
-      );
-      // Another launch got there first: that one reserves and fans out.
-      if (moved.length === 0) return false;
-
-      const reserved = await campaignRepository.reserve(
-        manager,
-        campaign,
-        preview.credits,
-      );
-      if (!reserved.ok) {
-        throw new CampaignError(
-          'insufficient_credit',
-          `${reserved.shortfall} credit(s) missing`,
-          {
-            needed: preview.credits,
-            shortfall: reserved.shortfall,
-          },
-        );
-      }
-      return true;
-    });
+    const launched = await this.markLaunched(
+      campaign,
+      scheduled ? at : null,
+      now,
+      preview.credits,
+    );
     if (!launched) return this.get(campaign.id);
 
     await this.fanouts.startFanout(
@@ -141,6 +116,45 @@ export class CampaignService {
       credits: preview.credits,
     });
     return this.get(campaign.id);
+  }
+
+  /**
+   * In one transaction, moves the draft to `scheduled` (with `scheduledAt`)
+   * or `running`, and reserves `credits`; false when another launch moved
+   * it first. A reservation short of credit rolls the move back.
+   */
+  private async markLaunched(
+    campaign: Campaign,
+    scheduledAt: Date | null,
+    now: Date,
+    credits: number,
+  ): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const moved: unknown[] = await manager.query(
+        `WITH changed AS (UPDATE campaign SET status = $2, scheduled_at = $3, launched_at = $4, updated_at = $4
+                          WHERE id = $1 AND status = 'draft' RETURNING id) SELECT id FROM changed`,
+        [campaign.id, scheduledAt ? 'scheduled' : 'running', scheduledAt, now],
+      );
+      // Another launch got there first: that one reserves and fans out.
+      if (moved.length === 0) return false;
+
+      const reserved = await campaignRepository.reserve(
+        manager,
+        campaign,
+        credits,
+      );
+      if (!reserved.ok) {
+        throw new CampaignError(
+          'insufficient_credit',
+          `${reserved.shortfall} credit(s) missing`,
+          {
+            needed: credits,
+            shortfall: reserved.shortfall,
+          },
+        );
+      }
+      return true;
+    });
   }
 
   /**

@@ -10,7 +10,11 @@ import {
   Visit,
 } from '@optic/db';
 import type { Message } from '@optic/db';
-import type { ChannelHandler, SendContext } from './channel-handler';
+import type {
+  ChannelHandler,
+  Preparation,
+  SendContext,
+} from './channel-handler';
 import { noDeliveryMetrics } from './delivery-metrics';
 import type { DeliveryMetrics } from './delivery-metrics';
 import { messageLogFields } from './message-log-fields';
@@ -48,6 +52,9 @@ interface Settled {
   status: string;
   reason: string;
 }
+
+/** A preparation that passed: the message can be charged and sent. */
+type Prepared = Extract<Preparation, { ok: true }>;
 
 type Start =
   | { kind: 'done'; outcome: ProcessOutcome; settled?: Settled }
@@ -154,13 +161,7 @@ export class MessageProcessor {
     }
 
     const notBefore = this.channel.notBefore(context, now);
-    if (notBefore) {
-      await manager.query(
-        `UPDATE message SET not_before = $2, updated_at = $3 WHERE id = $1`,
-        [message.id, notBefore, now],
-      );
-      return { kind: 'defer', until: notBefore };
-    }
+    if (notBefore) return this.defer(manager, message, notBefore, now);
 
     const prepared = this.channel.prepare(context);
 
@@ -196,6 +197,32 @@ export class MessageProcessor {
       }
     }
 
+    await this.markSending(manager, message, prepared, chargedFrom, now);
+    return { kind: 'send', context };
+  }
+
+  /** Holds the message until `notBefore`; the worker delays its job. */
+  private async defer(
+    manager: EntityManager,
+    message: Message,
+    notBefore: Date,
+    now: Date,
+  ): Promise<Start> {
+    await manager.query(
+      `UPDATE message SET not_before = $2, updated_at = $3 WHERE id = $1`,
+      [message.id, notBefore, now],
+    );
+    return { kind: 'defer', until: notBefore };
+  }
+
+  /** Stores what `prepare` produced and marks the message `sending`. */
+  private async markSending(
+    manager: EntityManager,
+    message: Message,
+    prepared: Prepared,
+    chargedFrom: 'balance' | 'reservation' | null,
+    now: Date,
+  ): Promise<void> {
     await manager.query(
       `UPDATE message SET status = 'sending', sending_at = $2, updated_at = $2,
          in_flight = true, attempts = attempts + 1, recipient = $3,
@@ -224,7 +251,6 @@ export class MessageProcessor {
       renderedText: prepared.renderedText,
       subject: prepared.subject ?? message.subject,
     });
-    return { kind: 'send', context };
   }
 
   /** A retry, or a job replayed after a crash while the message was sending. */
@@ -352,20 +378,7 @@ export class MessageProcessor {
     const fields = { ...messageLogFields(message), errorCode: error.code };
 
     if (error.retryable && !attempt.isFinal) {
-      await this.dataSource.transaction(async (manager) => {
-        await messageRepository.recordEvent(
-          manager,
-          message.id,
-          message.attempts,
-          'attempt_failed',
-          describe(error),
-          now,
-        );
-        await manager.query(
-          `UPDATE message SET in_flight = false, error = $2, updated_at = $3 WHERE id = $1`,
-          [message.id, describe(error), now],
-        );
-      });
+      await this.recordRetry(message, error, now);
       this.metrics.retry(this.channel.channel, error.code);
       this.logger.warn('attempt failed, will retry', fields);
       throw new RetryableDeliveryError(error);
@@ -373,6 +386,44 @@ export class MessageProcessor {
 
     // A final timeout may have reached the provider: we cannot say it failed.
     const outcome = error.code === 'TIMEOUT' ? 'unknown' : 'failed';
+    await this.recordFinalFailure(message, error, outcome, now);
+    this.settled(outcome, error.code.toLowerCase());
+    this.logger.info(`message ${outcome}`, fields);
+    return outcome;
+  }
+
+  /** The failed attempt, and the message out of flight until its retry. */
+  private async recordRetry(
+    message: Message,
+    error: DeliveryError,
+    now: Date,
+  ): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await messageRepository.recordEvent(
+        manager,
+        message.id,
+        message.attempts,
+        'attempt_failed',
+        describe(error),
+        now,
+      );
+      await manager.query(
+        `UPDATE message SET in_flight = false, error = $2, updated_at = $3 WHERE id = $1`,
+        [message.id, describe(error), now],
+      );
+    });
+  }
+
+  /**
+   * The failed attempt and the message's last status, in one transaction;
+   * a `failed` message gets its credit back.
+   */
+  private async recordFinalFailure(
+    message: Message,
+    error: DeliveryError,
+    outcome: 'failed' | 'unknown',
+    now: Date,
+  ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await messageRepository.recordEvent(
         manager,
@@ -400,9 +451,6 @@ export class MessageProcessor {
         await this.channel.onPermanentFailure?.(manager, message, error, now);
       }
     });
-    this.settled(outcome, error.code.toLowerCase());
-    this.logger.info(`message ${outcome}`, fields);
-    return outcome;
   }
 
   private async loadContext(

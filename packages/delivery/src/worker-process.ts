@@ -1,9 +1,11 @@
 import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { Clock, Logger } from '@optic/domain';
 import { createDataSource } from '@optic/db';
 import { startOpsServer } from './ops-server';
-import type { OpsServerSettings } from './ops-server';
+import type { OpsServer, OpsServerSettings } from './ops-server';
 import {
   createMetricsRegistry,
   prometheusDeliveryMetrics,
@@ -118,8 +120,36 @@ export async function startWorkerProcess(
   const registry = createMetricsRegistry({
     process: `worker-${settings.channel}`,
   });
+  const processor = createProcessor(settings, dataSource, channelFor, registry);
+  const workers = startJobWorkers(settings, workerRedis, processor);
+  const { sweeper, retention } = startHousekeeping(
+    settings,
+    dataSource,
+    producer,
+  );
+  const ops = await startWorkerOps(settings, registry, producer, {
+    dataSource,
+    producerRedis,
+  });
+
+  let closing: Promise<void> | null = null;
+  const parts = { ops, sweeper, retention, workers, producer };
+  const connections = { workerRedis, producerRedis, dataSource };
+  // Closing twice (a signal during a test's own close) waits for the first.
+  const close = (): Promise<void> =>
+    (closing ??= shutDownWorkerProcess(settings, parts, connections));
+  return { dataSource, workers, opsUrl: ops?.url ?? null, close };
+}
+
+/** The delivery logic of every job, with this process's metrics. */
+function createProcessor(
+  settings: WorkerProcessSettings,
+  dataSource: DataSource,
+  channelFor: (dataSource: DataSource) => ChannelHandler,
+  registry: Registry,
+): MessageProcessor {
   const channel = channelFor(dataSource);
-  const processor = new MessageProcessor(
+  return new MessageProcessor(
     dataSource,
     channel,
     settings.clock,
@@ -127,8 +157,16 @@ export async function startWorkerProcess(
     prometheusDeliveryMetrics(registry),
     crashHookAt(settings.crashAt),
   );
-  const workers = startDeliveryWorkers({
-    connection: workerRedis,
+}
+
+/** The BullMQ workers of the channel's counter and campaign lanes. */
+function startJobWorkers(
+  settings: WorkerProcessSettings,
+  connection: Redis,
+  processor: MessageProcessor,
+): Worker[] {
+  return startDeliveryWorkers({
+    connection,
     prefix: settings.queuePrefix,
     channel: settings.channel,
     processor,
@@ -140,6 +178,14 @@ export async function startWorkerProcess(
     random: settings.random,
     logger: settings.logger,
   });
+}
+
+/** The sweeper, and the retention purge when this process runs it. */
+function startHousekeeping(
+  settings: WorkerProcessSettings,
+  dataSource: DataSource,
+  producer: MessageProducer,
+): { sweeper: Sweeper; retention: RetentionJob | null } {
   const sweeper = new Sweeper(
     dataSource,
     producer,
@@ -153,6 +199,7 @@ export async function startWorkerProcess(
     settings.logger,
   );
   sweeper.start(settings.sweepIntervalMs);
+
   const retention = settings.retention
     ? new RetentionJob(
         dataSource,
@@ -162,36 +209,60 @@ export async function startWorkerProcess(
       )
     : null;
   retention?.start();
+  return { sweeper, retention };
+}
 
+/** The lanes' queue depths, and the ops server when it is on. */
+async function startWorkerOps(
+  settings: WorkerProcessSettings,
+  registry: Registry,
+  producer: MessageProducer,
+  checked: { dataSource: DataSource; producerRedis: Redis },
+): Promise<OpsServer | null> {
   registerQueueDepth(registry, [
     producer.queue(settings.channel, 'counter'),
     producer.queue(settings.channel, 'campaign'),
   ]);
-  const ops = settings.ops
+  return settings.ops
     ? await startOpsServer(
         settings.ops,
         registry,
-        readinessChecks(dataSource, producerRedis),
+        readinessChecks(checked.dataSource, checked.producerRedis),
       )
     : null;
+}
 
-  let closing: Promise<void> | null = null;
-  const shutDown = async (): Promise<void> => {
-    await ops?.close();
-    await sweeper.stop();
-    await retention?.stop();
-    await drainWorkers(
-      workers,
-      producerRedis,
-      settings.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
-      settings.logger,
-    );
-    await producer.close();
-    workerRedis.disconnect();
-    producerRedis.disconnect();
-    await dataSource.destroy();
-  };
-  // Closing twice (a signal during a test's own close) waits for the first.
-  const close = (): Promise<void> => (closing ??= shutDown());
-  return { dataSource, workers, opsUrl: ops?.url ?? null, close };
+/**
+ * Stops what takes new work first (ops server, sweeper, purge), drains the
+ * workers, then closes the connections.
+ */
+async function shutDownWorkerProcess(
+  settings: WorkerProcessSettings,
+  parts: {
+    ops: OpsServer | null;
+    sweeper: Sweeper;
+    retention: RetentionJob | null;
+    workers: Worker[];
+    producer: MessageProducer;
+  },
+  connections: {
+    workerRedis: Redis;
+    producerRedis: Redis;
+    dataSource: DataSource;
+  },
+): Promise<void> {
+  await parts.ops?.close();
+  await parts.sweeper.stop();
+  await parts.retention?.stop();
+  await drainWorkers(
+    parts.workers,
+    connections.producerRedis,
+    settings.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
+    settings.logger,
+  );
+
+  await parts.producer.close();
+  connections.workerRedis.disconnect();
+  connections.producerRedis.disconnect();
+  await connections.dataSource.destroy();
 }

@@ -27,6 +27,22 @@ export interface AudienceMember {
   excluded: ExclusionReason | null;
 }
 
+/** What one page of an audience is read with. */
+export interface AudiencePageQuery {
+  shopId: string;
+  channel: 'sms' | 'email';
+  audience: AudienceDefinition;
+  today: string;
+  afterId: string | null;
+  limit: number;
+}
+
+interface AudienceRow {
+  id: string;
+  visit_id: string | null;
+  excluded: ExclusionReason | null;
+}
+
 /**
  * One page of the audience, in client id order after `afterId`, read with a
  * keyset cursor so that memory stays flat whatever the audience's size.
@@ -34,25 +50,28 @@ export interface AudienceMember {
  */
 export async function audiencePage(
   manager: EntityManager,
-  query: {
-    shopId: string;
-    channel: 'sms' | 'email';
-    audience: AudienceDefinition;
-    today: string;
-    afterId: string | null;
-    limit: number;
-  },
+  query: AudiencePageQuery,
 ): Promise<AudienceMember[]> {
-  const a = query.audience;
-  const contact = query.channel === 'sms' ? 'mobile' : 'email';
-  const consent = query.channel === 'sms' ? 'sms_consent' : 'email_consent';
+  const rows: AudienceRow[] = await manager.query(
+    audienceSql(query.channel),
+    audienceParameters(query),
+  );
 
-  const rows: {
-    id: string;
-    visit_id: string | null;
-    excluded: ExclusionReason | null;
-  }[] = await manager.query(
-    `WITH lens AS (
+  return rows.map((row) => ({
+    clientId: row.id,
+    visitId: row.visit_id,
+    excluded: row.excluded,
+  }));
+}
+
+/**
+ * The page's query: the channel picks the contact and consent columns, the
+ * rest comes in as parameters (see `audienceParameters` for their order).
+ */
+function audienceSql(channel: 'sms' | 'email'): string {
+  const contact = channel === 'sms' ? 'mobile' : 'email';
+  const consent = channel === 'sms' ? 'sms_consent' : 'email_consent';
+  return `WITH lens AS (
        SELECT DISTINCT ON (client_id) client_id, id, visit_date + lens_box_days AS runs_out
        FROM visit WHERE shop_id = $1 AND kind = 'contact_lenses' AND lens_box_days IS NOT NULL
        ORDER BY client_id, visit_date DESC, id DESC
@@ -84,23 +103,22 @@ export async function audiencePage(
                SELECT 1 FROM visit v WHERE v.client_id = c.id
                AND v.visit_date > $9::date - make_interval(months => $7::int)))
        )
-     ORDER BY c.id LIMIT $10`,
-    [
-      query.shopId,
-      query.channel,
-      query.afterId,
-      a.all === true,
-      a.lensRenewalWithinDays ?? null,
-      a.readyNotTold === true,
-      a.noVisitForMonths ?? null,
-      a.clientIds ?? [],
-      query.today,
-      query.limit,
-    ],
-  );
-  return rows.map((row) => ({
-    clientId: row.id,
-    visitId: row.visit_id,
-    excluded: row.excluded,
-  }));
+     ORDER BY c.id LIMIT $10`;
+}
+
+/** `$1` to `$10` of `audienceSql`. */
+function audienceParameters(query: AudiencePageQuery): unknown[] {
+  const a = query.audience;
+  return [
+    query.shopId,
+    query.channel,
+    query.afterId,
+    a.all === true,
+    a.lensRenewalWithinDays ?? null,
+    a.readyNotTold === true,
+    a.noVisitForMonths ?? null,
+    a.clientIds ?? [],
+    query.today,
+    query.limit,
+  ];
 }
