@@ -7,7 +7,6 @@ import {
   SmsChannel,
   SmsProviderRegistry,
 } from '@optic/delivery';
-import type { ChannelHandler, SendContext } from '@optic/delivery';
 import {
   EmailLayout,
   EmailSender,
@@ -26,23 +25,8 @@ import {
   SANDBOX_LOGIN,
   startTestStack,
 } from '../support/test-stack';
+import { crashingAfterSend } from '../support/crashing-channel';
 import type { TestStack } from '../support/test-stack';
-
-/** The real channel, but the process "dies" right after the provider accepted. */
-function crashingAfterSend(channel: ChannelHandler): ChannelHandler {
-  return {
-    channel: channel.channel,
-    provider: channel.provider,
-    prepare: (context) => channel.prepare(context),
-    notBefore: (context, now) => channel.notBefore(context, now),
-    canResendAfterCrash: (message, now) =>
-      channel.canResendAfterCrash(message, now),
-    send: async (context: SendContext) => {
-      await channel.send(context);
-      throw new Error('killed before the outcome was recorded');
-    },
-  };
-}
 
 describe('when a worker dies between the provider call and the record', () => {
   let stack: TestStack;

@@ -7,7 +7,6 @@ import {
   SmsChannel,
   SmsProviderRegistry,
 } from '@optic/delivery';
-import type { ChannelHandler, SendContext } from '@optic/delivery';
 import { OctopushSmsProvider } from '@optic/providers';
 import {
   buyCredits,
@@ -22,6 +21,7 @@ import {
   startTestStack,
   TEST_WEBHOOK_TOKEN,
 } from '../support/test-stack';
+import { crashingAfterSend } from '../support/crashing-channel';
 import type { TestStack } from '../support/test-stack';
 import { waitFor } from '../support/wait-for';
 
@@ -64,21 +64,6 @@ class ReceiptHold {
   close(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
-}
-
-/** The real channel, but the process "dies" right after the provider accepted. */
-function crashingAfterSend(channel: ChannelHandler): ChannelHandler {
-  return {
-    ...channel,
-    prepare: (context) => channel.prepare(context),
-    notBefore: (context, now) => channel.notBefore(context, now),
-    canResendAfterCrash: (message, now) =>
-      channel.canResendAfterCrash(message, now),
-    send: async (context: SendContext) => {
-      await channel.send(context);
-      throw new Error('killed before the outcome was recorded');
-    },
-  };
 }
 
 describe('a receipt for an SMS recorded sent without its ticket', () => {
