@@ -11,34 +11,18 @@ import {
   MessageProducer,
 } from '@optic/queue';
 import { CampaignService } from '@optic/delivery';
-import {
-  checkPostgres,
-  checkRedis,
-  clockFrom,
-  ConfigError,
-  createProcessLogger,
-  drainable,
-  logFormatOf,
-  onShutdown,
-} from '@optic/runtime';
+import { clockFrom, drainable, runProcess } from '@optic/runtime';
 import type { ApiContext } from './api-context';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import type { ApiConfig } from './config';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createProcessLogger({
-    name: 'api',
-    level: config.LOG_LEVEL,
-    format: logFormatOf(config),
-  });
-
-  const unreachable =
-    (await checkRedis(config.REDIS_URL)) ??
-    (await checkPostgres(config.DATABASE_URL));
-  if (unreachable) throw new ConfigError(unreachable);
-
+/**
+ * The API process: the shared start-up (configuration, service checks,
+ * logger, SIGTERM), then migrations and the HTTP server, which drains its
+ * requests before the connections behind them close.
+ */
+runProcess('api', loadConfig, async (config, logger) => {
   const dataSource = await createDataSource({
     url: config.DATABASE_URL,
     poolSize: config.DATABASE_POOL_SIZE,
@@ -48,20 +32,28 @@ async function main(): Promise<void> {
 
   const queues = openQueues(config);
   const app = createApp(apiContext(config, dataSource, queues, logger));
-
   const server: Server = app.listen(config.API_PORT, config.API_HOST, () => {
     logger.info('api listening', {
       host: config.API_HOST,
       port: config.API_PORT,
     });
   });
-  stopOnSignal(server, config.SHUTDOWN_GRACE_MS, logger, async () => {
-    await queues.producer.close();
-    await queues.fanouts.close();
-    queues.redis.disconnect();
-    await dataSource.destroy();
-  });
-}
+  const http = drainable(server);
+
+  return {
+    close: async () => {
+      const graceMs = config.SHUTDOWN_GRACE_MS;
+      if (!(await http.drain(graceMs)))
+        logger.warn('requests still running at the deadline were cut', {
+          graceMs,
+        });
+      await queues.producer.close();
+      await queues.fanouts.close();
+      queues.redis.disconnect();
+      await dataSource.destroy();
+    },
+  };
+});
 
 /** The Redis connection and the queues the API adds jobs to. */
 interface ApiQueues {
@@ -127,33 +119,3 @@ function apiContext(
     extraQueues: [fanouts.queue],
   };
 }
-
-/**
- * On SIGTERM: stop accepting connections, let the requests in progress
- * finish (cut after `graceMs`), then close the connections behind them.
- */
-function stopOnSignal(
-  server: Server,
-  graceMs: number,
-  logger: Logger,
-  closeConnections: () => Promise<void>,
-): void {
-  const http = drainable(server);
-  const close = async (): Promise<void> => {
-    if (!(await http.drain(graceMs)))
-      logger.warn('requests still running at the deadline were cut', {
-        graceMs,
-      });
-    await closeConnections();
-  };
-  onShutdown(close, logger, { graceMs });
-}
-
-main().catch((error: Error) => {
-  const message =
-    error instanceof ConfigError
-      ? error.message
-      : (error.stack ?? error.message);
-  process.stderr.write(`api: ${message}\n`);
-  process.exit(1);
-});
