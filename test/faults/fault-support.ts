@@ -70,6 +70,24 @@ export async function launch(
     );
 }
 
+/**
+ * Waits until the sandbox has accepted at least `count` sends and answers
+ * how many it had then: the moment a fault is injected mid-campaign.
+ */
+export function acceptedAtLeast(
+  stack: TestStack,
+  count: number,
+  timeoutMs = 120_000,
+): Promise<number> {
+  return waitFor(
+    () => {
+      const accepted = stack.sandbox.messages().length;
+      return accepted >= count ? accepted : undefined;
+    },
+    { timeoutMs, intervalMs: 5, what: `${count} sends accepted` },
+  );
+}
+
 /** Waits until the campaign is completed (every message final, credit released). */
 export async function campaignCompleted(
   stack: TestStack,

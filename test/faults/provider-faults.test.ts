@@ -4,6 +4,7 @@ import { startTestStack } from '../support/test-stack';
 import type { TestStack } from '../support/test-stack';
 import { waitFor } from '../support/wait-for';
 import {
+  acceptedAtLeast,
   allFinal,
   campaignCompleted,
   differences,
@@ -39,7 +40,7 @@ describe('the SMS provider answering 429 with Retry-After, timeouts and 5xx burs
 
   /** Scripts a 429 once `after` sends were accepted; returns when it was answered. */
   async function rateLimitAfter(after: number, retryAfterSeconds: number) {
-    await acceptedAtLeast(after);
+    await acceptedAtLeast(stack, after);
     const answeredBefore = stack.sandbox.stats().byCode['429'] ?? 0;
     const scriptedAt = Date.now();
     stack.sandbox.script([{ type: 'rate-limit', retryAfterSeconds }]);
@@ -48,14 +49,6 @@ describe('the SMS provider answering 429 with Retry-After, timeouts and 5xx burs
       { intervalMs: 2, what: 'the scripted 429 to be answered' },
     );
     return { scriptedAt, answeredBy: Date.now(), retryAfterSeconds };
-  }
-
-  async function acceptedAtLeast(count: number): Promise<void> {
-    await waitFor(() => stack.sandbox.messages().length >= count, {
-      timeoutMs: 60_000,
-      intervalMs: 5,
-      what: `${count} accepted sends`,
-    });
   }
 
   it('sends every message once, waits out each Retry-After, and keeps the ledger exact', async () => {
@@ -67,7 +60,7 @@ describe('the SMS provider answering 429 with Retry-After, timeouts and 5xx burs
     await launch(stack, shopId, campaignId);
 
     const first = await rateLimitAfter(40, 3);
-    await acceptedAtLeast(100);
+    await acceptedAtLeast(stack, 100);
     stack.sandbox.script([
       ...Array.from({ length: 6 }, () => ({
         type: 'http' as const,
@@ -78,7 +71,7 @@ describe('the SMS provider answering 429 with Retry-After, timeouts and 5xx burs
         status: 500 as const,
       })),
     ]);
-    await acceptedAtLeast(150);
+    await acceptedAtLeast(stack, 150);
     stack.sandbox.script(
       Array.from({ length: 4 }, () => ({ type: 'timeout' as const })),
     );

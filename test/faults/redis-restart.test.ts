@@ -6,6 +6,7 @@ import { waitFor } from '../support/wait-for';
 import { spawnWorker } from '../support/worker-process';
 import type { WorkerProcess } from '../support/worker-process';
 import {
+  acceptedAtLeast,
   campaignCompleted,
   differences,
   FAST_RECOVERY_ENV,
@@ -59,17 +60,7 @@ describe.each([
       const sms = await start('sms');
       await launch(stack, shopId, campaignId);
 
-      const acceptedAtKill = await waitFor(
-        () => {
-          const accepted = stack.sandbox.messages().length;
-          return accepted >= RECIPIENTS * 0.4 ? accepted : undefined;
-        },
-        {
-          timeoutMs: 120_000,
-          intervalMs: 5,
-          what: '40 % of the campaign sent',
-        },
-      );
+      const acceptedAtKill = await acceptedAtLeast(stack, RECIPIENTS * 0.4);
       await redis.kill();
       // The worker has noticed: its readiness fails while Redis is away.
       await waitFor(async () => !(await ready(sms)), {

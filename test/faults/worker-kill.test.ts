@@ -1,9 +1,9 @@
 import { startTestStack } from '../support/test-stack';
 import type { TestStack } from '../support/test-stack';
-import { waitFor } from '../support/wait-for';
 import { spawnWorker } from '../support/worker-process';
 import type { WorkerProcess } from '../support/worker-process';
 import {
+  acceptedAtLeast,
   campaignCompleted,
   differences,
   FAST_RECOVERY_ENV,
@@ -51,13 +51,7 @@ describe('an SMS worker killed with SIGKILL in the middle of a 2,000-message cam
     const doomed = await start('sms');
     await launch(stack, shopId, campaignId);
 
-    const acceptedAtKill = await waitFor(
-      () => {
-        const accepted = stack.sandbox.messages().length;
-        return accepted >= RECIPIENTS * 0.4 ? accepted : undefined;
-      },
-      { timeoutMs: 120_000, intervalMs: 5, what: '40 % of the campaign sent' },
-    );
+    const acceptedAtKill = await acceptedAtLeast(stack, RECIPIENTS * 0.4);
     expect(await doomed.kill('SIGKILL')).toEqual({
       code: null,
       signal: 'SIGKILL',
